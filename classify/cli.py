@@ -1,0 +1,135 @@
+"""Command line: ``classify predict|summarize|train ...``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from classify.errors import ClassifyError
+
+__all__ = ["main"]
+
+
+def _print_json(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    import classify
+    from classify.reading import read_text_file
+
+    model = classify.load(args.model)
+    failures = 0
+    for name in args.files:
+        try:
+            text = read_text_file(name)
+            prediction = model.predict(text, sentences=args.sentences)
+            _print_json({"file": name, **prediction.to_dict(), "error": None})
+        except ClassifyError as exc:
+            failures += 1
+            _print_json({"file": name, "error": str(exc)})
+            print(f"classify: {exc}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _cmd_summarize(args: argparse.Namespace) -> int:
+    import classify
+    from classify.reading import read_text_file
+    from classify.text import prepare
+
+    model = classify.load(args.model)
+    failures = 0
+    for name in args.files:
+        try:
+            doc = prepare(read_text_file(name))
+            summary = model.summarizer(doc, args.sentences, max_chars=args.max_chars)
+            _print_json({"file": name, "title": doc.title, "summary": summary})
+        except ClassifyError as exc:
+            failures += 1
+            print(f"classify: {exc}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from classify.corpus import load_corpus
+    from classify.evaluate import format_metrics
+    from classify.training import build_classifier, cross_validate, prepare_corpus, save_trained, train
+
+    started = time.perf_counter()
+    corpus = load_corpus(args.data, label_fields=args.label_fields)
+    docs = prepare_corpus(corpus)
+    fields = ", ".join(f"{k} ({v}-label, {len(corpus.label_set(k))} labels)" for k, v in corpus.label_fields.items())
+    print(f"corpus: {args.data}: {len(corpus)} articles; label fields: {fields}", file=sys.stderr)
+    params = {"tokenizer": args.tokenizer}
+    if args.C is not None:
+        params["C"] = args.C
+    if args.lead_weight is not None:
+        params["lead_weight"] = args.lead_weight
+    estimator = build_classifier(**params)
+    metrics = None
+    if args.folds >= 2:
+        metrics, _ = cross_validate(
+            corpus,
+            estimator,
+            folds=args.folds,
+            docs=docs,
+            progress=lambda k, n: print(f"  cross-validation fold {k}/{n}", file=sys.stderr),
+        )
+        print(format_metrics(metrics, f"Cross-validated metrics ({args.folds} grouped folds):"))
+    model = train(corpus, estimator, docs=docs)
+    manifest = save_trained(model, args.out, corpus, metrics)
+    print(f"\nsaved {args.out} (sha256 {manifest['sha256'][:12]}…) in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``classify`` command."""
+    from classify.models_path import DEFAULT_MODEL_NAME
+
+    parser = argparse.ArgumentParser(prog="classify", description="Label and summarize Vietnamese news articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("predict", help="label and summarize files; one JSON object per file on stdout")
+    p.add_argument("files", nargs="+", help="UTF-8 (or UTF-16 with BOM) text files")
+    p.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
+    p.add_argument("--sentences", type=int, default=3, help="sentences in the summary (default 3)")
+    p.set_defaults(func=_cmd_predict)
+
+    s = sub.add_parser("summarize", help="extractive summary of files; one JSON object per file")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--model")
+    s.add_argument("--sentences", type=int, default=3)
+    s.add_argument("--max-chars", type=int, default=None)
+    s.set_defaults(func=_cmd_summarize)
+
+    t = sub.add_parser("train", help="train a model from a labelled corpus and print cross-validated metrics")
+    t.add_argument("--data", default="seeds", help="folder with labels.jsonl, or a JSONL file (default: seeds)")
+    t.add_argument("--out", default=str(Path("models") / DEFAULT_MODEL_NAME), help="model file to write")
+    t.add_argument("--folds", type=int, default=5, help="grouped CV folds (0 to skip CV)")
+    t.add_argument("--tokenizer", choices=["syllable", "word"], default="syllable")
+    t.add_argument("--C", type=float, default=None, help="SVM regularisation (default 0.5)")
+    t.add_argument("--lead-weight", type=float, default=None, help="weight of the headline+lead features")
+    t.add_argument("--label-fields", nargs="+", default=None, help="only these label fields (default: all)")
+    t.set_defaults(func=_cmd_train)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ClassifyError as exc:
+        print(f"classify: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `classify predict ... | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

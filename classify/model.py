@@ -1,0 +1,351 @@
+"""The article classifier: one scikit-learn estimator, one head per label field.
+
+A head is single-label (one string per article, e.g. ``event_type``) or
+multi-label (a list per article, e.g. ``topics``). Which heads exist is read
+from ``y`` at fit time, so a corpus labelled only by ``category`` trains the
+same way as the default taxonomy.
+
+* single-label heads: linear SVM with sigmoid-calibrated probabilities and an
+  abstain path (best probability below ``event_threshold_`` → ``abstain_label``
+  when that label exists), the threshold chosen by cross-validation;
+* multi-label heads: one calibrated linear SVM per label, each with its own
+  decision threshold chosen by cross-validation at fit time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold, KFold
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from classify.features import ArticleLike, ArticleVectorizer, as_prepared
+
+__all__ = ["ArticleClassifier", "DEFAULT_FIELD"]
+
+DEFAULT_FIELD = "label"
+_THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
+
+
+class ArticleClassifier(ClassifierMixin, BaseEstimator):
+    """TF-IDF + calibrated linear SVM classifier for Vietnamese articles.
+
+    Parameters
+    ----------
+    tokenizer : {"syllable", "word"} or callable, default="syllable"
+    ngram_range : tuple of int, default=(1, 2)
+    min_df : int or float, default=1
+    max_features : int, optional
+    sublinear_tf : bool, default=True
+    lead_weight : float, default=1.0
+        Weight of the headline + lead TF-IDF block (see :class:`ArticleVectorizer`).
+    lead_sentences : int, default=2
+    C : float, default=0.5
+        Inverse regularisation of the linear SVMs.
+    class_weight : {"balanced"} or None, default="balanced"
+    abstain_label : str or None, default="other"
+        Label a single-label head falls back to when unsure (only if it is one
+        of that head's classes).
+    threshold_folds : int, default=5
+        Folds of the fit-time cross-validation that picks thresholds.
+    random_state : int, default=0
+
+    Attributes
+    ----------
+    vectorizer_ : ArticleVectorizer
+    label_fields_ : dict
+        ``{field: "single" | "multi"}``.
+    classes_ : dict or ndarray
+        Classes per field; an array when ``y`` was a plain sequence of strings.
+    heads_ : dict
+        Fitted estimator(s) per field.
+    thresholds_ : dict
+        ``{field: {label: threshold}}`` for multi-label heads and
+        ``{field: threshold}`` (abstain) for single-label heads.
+    """
+
+    def __init__(
+        self,
+        tokenizer: str | Callable[[str], Iterable[str]] = "syllable",
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int | float = 1,
+        max_features: int | None = None,
+        sublinear_tf: bool = True,
+        lead_weight: float = 1.0,
+        lead_sentences: int = 2,
+        C: float = 0.5,
+        class_weight: str | None = "balanced",
+        abstain_label: str | None = "other",
+        threshold_folds: int = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.lead_weight = lead_weight
+        self.lead_sentences = lead_sentences
+        self.C = C
+        self.class_weight = class_weight
+        self.abstain_label = abstain_label
+        self.threshold_folds = threshold_folds
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Sequence[ArticleLike], y: Sequence, *, groups: Sequence | None = None) -> ArticleClassifier:
+        """Fit the vectorizer and one head per label field.
+
+        Parameters
+        ----------
+        X : sequence of str or PreparedText
+            Articles.
+        y : sequence of dict or sequence of str
+            One label dict per article (``{"event_type": "other", "topics": [...]}``),
+            or plain strings for a single unnamed single-label head.
+        groups : sequence, optional
+            Group per article; articles of one group stay in one fold of the
+            threshold cross-validation (near-duplicate pairs, one source...).
+
+        Returns
+        -------
+        self
+        """
+        docs = as_prepared(X)
+        labels, self._plain_y = _normalise_y(y, len(docs))
+        if self.C <= 0:
+            raise ValueError(f"C must be > 0, got {self.C}")
+        self.label_fields_ = _infer_fields(labels)
+        self.vectorizer_ = ArticleVectorizer(
+            tokenizer=self.tokenizer,
+            ngram_range=self.ngram_range,
+            min_df=self.min_df,
+            max_features=self.max_features,
+            sublinear_tf=self.sublinear_tf,
+            lead_weight=self.lead_weight,
+            lead_sentences=self.lead_sentences,
+        )
+        features = self.vectorizer_.fit_transform(docs)
+        folds = self._folds(len(docs), groups)
+        self.heads_, self.thresholds_, classes = {}, {}, {}
+        for name, kind in self.label_fields_.items():
+            values = [lab[name] for lab in labels]
+            if kind == "single":
+                target = np.asarray(values, dtype=object)
+                classes[name] = np.array(sorted(set(values)), dtype=object)
+                self.heads_[name] = self._fit_binary_or_multiclass(features, target)
+                self.thresholds_[name] = self._abstain_threshold(features, target, classes[name], folds)
+            else:
+                classes[name] = np.array(sorted({v for vs in values for v in vs}), dtype=object)
+                matrix = np.array([[c in vs for c in classes[name]] for vs in values], dtype=int)
+                self.heads_[name] = {
+                    c: self._fit_binary_or_multiclass(features, matrix[:, j]) for j, c in enumerate(classes[name])
+                }
+                self.thresholds_[name] = self._label_thresholds(features, matrix, classes[name], folds)
+        self.classes_ = classes[DEFAULT_FIELD] if self._plain_y else classes
+        self._classes_by_field = classes
+        return self
+
+    def _folds(self, n: int, groups: Sequence | None) -> list[tuple[np.ndarray, np.ndarray]]:
+        n_splits = min(self.threshold_folds, n)
+        if n_splits < 2:
+            return []
+        if groups is not None:
+            n_splits = min(n_splits, len(set(groups)))
+            return list(GroupKFold(n_splits=n_splits).split(np.zeros(n), groups=list(groups))) if n_splits >= 2 else []
+        return list(KFold(n_splits=n_splits, shuffle=True, random_state=self.random_state).split(np.zeros(n)))
+
+    def _fit_binary_or_multiclass(self, features, target: np.ndarray):
+        """Calibrated linear SVM, or a constant when ``target`` has one value."""
+        values, counts = np.unique(target, return_counts=True)
+        if len(values) == 1:
+            return _Constant(values[0])
+        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+        folds = int(min(3, counts.min()))
+        if folds >= 2:
+            model = CalibratedClassifierCV(svm, method="sigmoid", cv=folds, ensemble=False)
+        else:
+            # Too few examples of a class to calibrate on held-out folds.
+            model = LogisticRegression(C=self.C * 10, class_weight=self.class_weight, max_iter=2000)
+        return model.fit(features, target)
+
+    def _oof_probabilities(self, features, target: np.ndarray, classes: np.ndarray, folds) -> np.ndarray | None:
+        """Out-of-fold probabilities of ``classes`` (columns), or None when folds are unusable."""
+        if not folds:
+            return None
+        proba = np.zeros((features.shape[0], len(classes)))
+        for train, test in folds:
+            head = self._fit_binary_or_multiclass(features[train], target[train])
+            proba[test] = _aligned_proba(head, features[test], classes)
+        return proba
+
+    def _abstain_threshold(self, features, target, classes, folds) -> float:
+        if self.abstain_label is None or self.abstain_label not in set(classes):
+            return 0.0
+        proba = self._oof_probabilities(features, target, classes, folds)
+        if proba is None:
+            return 0.0
+        best, best_score = 0.0, -1.0
+        for threshold in np.concatenate([[0.0], _THRESHOLD_GRID[_THRESHOLD_GRID < 0.7]]):
+            predicted = _argmax_with_abstain(proba, classes, threshold, self.abstain_label)
+            score = f1_score(target, predicted, average="macro", zero_division=0)
+            if score > best_score + 1e-9:
+                best, best_score = float(threshold), score
+        return best
+
+    def _label_thresholds(self, features, matrix, classes, folds) -> dict[str, float]:
+        thresholds = {}
+        for j, label in enumerate(classes):
+            column = matrix[:, j]
+            proba = self._oof_probabilities(features, column, np.array([0, 1]), folds)
+            if proba is None or column.sum() == 0:
+                thresholds[str(label)] = 0.5
+                continue
+            scores = [f1_score(column, proba[:, 1] >= t, zero_division=0) for t in _THRESHOLD_GRID]
+            # Ties go to the threshold nearest 0.5 (least surprising when scores are flat).
+            best = max(range(len(scores)), key=lambda k: (round(scores[k], 9), -abs(_THRESHOLD_GRID[k] - 0.5)))
+            thresholds[str(label)] = float(_THRESHOLD_GRID[best])
+        return thresholds
+
+    # -------------------------------------------------------------- predict
+    def transform(self, X: Sequence[ArticleLike]):
+        """TF-IDF feature matrix of ``X`` (for explanations and diagnostics)."""
+        check_is_fitted(self, "heads_")
+        return self.vectorizer_.transform(as_prepared(X))
+
+    def predict_proba_fields(self, X: Sequence[ArticleLike], *, features=None) -> dict[str, np.ndarray]:
+        """Probabilities per field: ``{field: array (n_articles, n_classes)}``.
+
+        Columns follow ``classes_`` of the field. For multi-label fields each
+        column is that label's independent probability.
+        """
+        check_is_fitted(self, "heads_")
+        if features is None:
+            features = self.vectorizer_.transform(as_prepared(X))
+        out = {}
+        for name, kind in self.label_fields_.items():
+            classes = self._classes_by_field[name]
+            if kind == "single":
+                out[name] = _aligned_proba(self.heads_[name], features, classes)
+            else:
+                columns = [_aligned_proba(self.heads_[name][c], features, np.array([0, 1]))[:, 1] for c in classes]
+                out[name] = np.column_stack(columns) if columns else np.zeros((features.shape[0], 0))
+        return out
+
+    def predict_proba(self, X: Sequence[ArticleLike]) -> np.ndarray | dict[str, np.ndarray]:
+        """Class probabilities: an array for a plain single head, else a dict per field."""
+        proba = self.predict_proba_fields(X)
+        return proba[DEFAULT_FIELD] if self._plain_y else proba
+
+    def decide(self, proba: dict[str, np.ndarray]) -> list[dict]:
+        """Turn probabilities into labels with the stored thresholds (one dict per article)."""
+        n = next(iter(proba.values())).shape[0] if proba else 0
+        decided: list[dict] = [{} for _ in range(n)]
+        for name, kind in self.label_fields_.items():
+            classes = self._classes_by_field[name]
+            if kind == "single":
+                labels = _argmax_with_abstain(proba[name], classes, self.thresholds_[name], self.abstain_label)
+                for row, label in zip(decided, labels):
+                    row[name] = str(label)
+            else:
+                cut = np.array([self.thresholds_[name][str(c)] for c in classes])
+                chosen = proba[name] >= cut
+                for row, mask in zip(decided, chosen):
+                    row[name] = [str(c) for c in classes[mask]]
+        return decided
+
+    def predict(self, X: Sequence[ArticleLike]) -> list[dict] | np.ndarray:
+        """Labels per article: dicts per field, or an array for a plain single head."""
+        decided = self.decide(self.predict_proba_fields(X))
+        if self._plain_y:
+            return np.array([row[DEFAULT_FIELD] for row in decided], dtype=object)
+        return decided
+
+    def score(self, X: Sequence[ArticleLike], y: Sequence, sample_weight: object = None) -> float:
+        """Mean over fields of accuracy (single-label) or micro-F1 (multi-label)."""
+        labels, _ = _normalise_y(y, len(y))
+        predicted = self.predict(X)
+        if self._plain_y:
+            predicted = [{DEFAULT_FIELD: p} for p in predicted]
+        scores = []
+        for name, kind in self.label_fields_.items():
+            truth = [lab[name] for lab in labels]
+            guess = [p[name] for p in predicted]
+            if kind == "single":
+                scores.append(float(np.mean([t == g for t, g in zip(truth, guess)])))
+            else:
+                classes = list(self._classes_by_field[name])
+                t = np.array([[c in ts for c in classes] for ts in truth])
+                g = np.array([[c in gs for c in classes] for gs in guess])
+                scores.append(float(f1_score(t, g, average="micro", zero_division=0)))
+        return float(np.mean(scores))
+
+    @property
+    def classes_by_field(self) -> dict[str, np.ndarray]:
+        """Classes of every field (also when ``classes_`` is a plain array)."""
+        check_is_fitted(self, "heads_")
+        return self._classes_by_field
+
+
+class _Constant:
+    """Head for a label column that has a single value in the training data."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+        self.classes_ = np.array([value], dtype=object)
+
+    def predict_proba(self, features) -> np.ndarray:
+        return np.ones((features.shape[0], 1))
+
+
+def _aligned_proba(head, features, classes: np.ndarray) -> np.ndarray:
+    """``head.predict_proba`` with columns reordered (and zero-filled) to ``classes``."""
+    raw = head.predict_proba(features)
+    out = np.zeros((features.shape[0], len(classes)))
+    index = {c: j for j, c in enumerate(classes)}
+    for k, c in enumerate(head.classes_):
+        if c in index:
+            out[:, index[c]] = raw[:, k]
+    return out
+
+
+def _argmax_with_abstain(proba: np.ndarray, classes: np.ndarray, threshold: float, abstain: str | None) -> np.ndarray:
+    labels = classes[np.argmax(proba, axis=1)] if len(classes) else np.array([], dtype=object)
+    if abstain is not None and abstain in set(classes) and threshold > 0:
+        labels = np.where(proba.max(axis=1) < threshold, abstain, labels)
+    return labels
+
+
+def _normalise_y(y: Sequence, n: int) -> tuple[list[dict], bool]:
+    labels = list(y)
+    if len(labels) != n:
+        raise ValueError(f"X has {n} articles but y has {len(labels)} label entries")
+    if not labels:
+        raise ValueError("cannot fit on an empty list of articles")
+    if all(isinstance(v, str) for v in labels):
+        return [{DEFAULT_FIELD: v} for v in labels], True
+    if all(isinstance(v, dict) for v in labels):
+        return labels, False
+    raise ValueError("y must be a sequence of label dicts (one per article) or of label strings")
+
+
+def _infer_fields(labels: list[dict]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for row, lab in enumerate(labels):
+        for name, value in lab.items():
+            kind = "multi" if isinstance(value, (list, tuple)) else "single"
+            if fields.setdefault(name, kind) != kind:
+                raise ValueError(f"label field {name!r} is {kind}-label in row {row} but not in earlier rows")
+    for row, lab in enumerate(labels):
+        missing = set(fields) - set(lab)
+        if missing:
+            raise ValueError(f"row {row} has no value for label field(s) {sorted(missing)}")
+    if not fields:
+        raise ValueError("y has no label fields")
+    return fields

@@ -1,0 +1,191 @@
+"""Save and load models: one joblib file plus a JSON manifest beside it.
+
+Loading a joblib file runs pickle code, so :func:`load_model` unpickles only a
+file whose sha256 matches its manifest (or one the caller explicitly trusts),
+and refuses models saved under another scikit-learn version with a message
+saying how to rebuild them. Writes are atomic: a temporary file in the same
+folder is renamed over the target, so a crash never leaves a torn model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from classify.errors import ModelError, ModelVersionError
+
+__all__ = ["FORMAT_VERSION", "save_model", "load_model", "manifest_path", "library_versions", "atomic_write"]
+
+FORMAT_VERSION = 1
+REBUILD_HINT = "rebuild it with `python scripts/train.py` (or `classify train --data DIR --out PATH`)"
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a pickled model depends on."""
+    import numpy
+    import sklearn
+
+    from classify import __version__
+
+    try:
+        from importlib.metadata import version
+
+        underthesea = version("underthesea")
+    except Exception:  # pragma: no cover - underthesea is a hard dependency
+        underthesea = "unknown"
+    return {
+        "classify": __version__,
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "joblib": joblib.__version__,
+        "underthesea": underthesea,
+    }
+
+
+def manifest_path(model_path: str | Path) -> Path:
+    """The manifest that belongs to a model file: ``name.joblib`` → ``name.manifest.json``."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.name.removesuffix(".joblib") + ".manifest.json")
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
+    """Call ``write(handle)`` on a temporary file next to ``path``, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_model(obj: Any, path: str | Path, *, extra: dict | None = None) -> dict:
+    """Write ``obj`` to ``path`` with joblib and its manifest beside it.
+
+    Parameters
+    ----------
+    obj : object
+        The model (normally a :class:`classify.predictor.ArticleModel`).
+    path : str or Path
+        Target ``.joblib`` file.
+    extra : dict, optional
+        More manifest entries (label set, metrics, corpus hash ...).
+
+    Returns
+    -------
+    dict
+        The manifest written.
+    """
+    path = Path(path)
+    if path.suffix != ".joblib":
+        raise ValueError(f"{path}: model files must end in .joblib")
+    atomic_write(path, lambda handle: joblib.dump(obj, handle, compress=3))
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model_file": path.name,
+        "sha256": sha256_file(path),
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "versions": library_versions(),
+        **(extra or {}),
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    atomic_write(manifest_path(path), lambda handle: handle.write(text), mode="w")
+    return manifest
+
+
+def read_manifest(path: str | Path) -> dict:
+    """Read the manifest of a model file; a clear :class:`ModelError` if absent or broken."""
+    mpath = manifest_path(path)
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{mpath}: manifest missing; the model {Path(path).name} cannot be verified") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{mpath}: manifest is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or "sha256" not in manifest:
+        raise ModelError(f"{mpath}: manifest has no sha256 entry")
+    return manifest
+
+
+def check_compatible(manifest: dict, where: str) -> None:
+    """Refuse a model whose format or scikit-learn version differs from this installation."""
+    import sklearn
+
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelVersionError(
+            f"{where}: model format {manifest.get('format_version')} is not the format {FORMAT_VERSION} "
+            f"this version of classify reads; {REBUILD_HINT}"
+        )
+    saved = str(manifest.get("versions", {}).get("scikit-learn", "unknown"))
+    if saved.split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        raise ModelVersionError(
+            f"{where}: model was saved with scikit-learn {saved} but scikit-learn {sklearn.__version__} "
+            f"is installed; install scikit-learn=={saved} or {REBUILD_HINT}"
+        )
+
+
+def load_model(path: str | Path, *, trust: bool = False) -> tuple[Any, dict]:
+    """Load a model saved by :func:`save_model` after checking it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.joblib`` file.
+    trust : bool, default=False
+        Skip the manifest checks (sha256, versions). Only for files you made:
+        unpickling runs arbitrary code.
+
+    Returns
+    -------
+    (object, dict)
+        The model and its manifest (empty dict when trusted without one).
+
+    Raises
+    ------
+    ModelError
+        Missing file, missing or broken manifest, sha256 mismatch (tampered or
+        corrupted file: nothing is unpickled), or an unreadable pickle.
+    ModelVersionError
+        Saved by another model format or scikit-learn version.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: model file not found; {REBUILD_HINT}")
+    manifest: dict = {}
+    if not trust:
+        manifest = read_manifest(path)
+        actual = sha256_file(path)
+        if actual != manifest["sha256"]:
+            raise ModelError(
+                f"{path}: sha256 {actual[:12]}… does not match its manifest ({str(manifest['sha256'])[:12]}…); "
+                "the file was modified or corrupted and was not loaded"
+            )
+        check_compatible(manifest, str(path))
+    try:
+        obj = joblib.load(path)
+    except Exception as exc:
+        raise ModelError(f"{path}: cannot load the model ({type(exc).__name__}: {exc}); {REBUILD_HINT}") from None
+    return obj, manifest

@@ -1,0 +1,424 @@
+"""Vietnamese text preparation: normalise, strip portal clutter, split, tokenise.
+
+The functions here know nothing about models. :func:`prepare` turns the raw text
+of a scraped article into a :class:`PreparedText` (title, date, byline, body
+sentences) that both the classifier and the summarizer read.
+
+Clutter is recognised by the shape of a line, not by a list of known strings:
+portal pages surround the article with runs of short lines that carry no
+sentence punctuation (menus, widgets, share buttons), image placeholders and
+captions, and a byline after the last paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "PreparedText",
+    "normalize",
+    "prepare",
+    "split_sentences",
+    "syllable_tokenize",
+    "word_tokenize",
+    "extract_date",
+]
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…:;][\"”’)»\]]*$")
+_MENU_SEPARATORS = re.compile(r"\s*(?:\||·|•|»|›|>>?|\s{3,})\s*")
+
+# A line that stands for a picture, or the share/print/font widgets around it.
+_IMAGE_LINE = re.compile(
+    r"^[\[(]?\s*(img|image|images|icon|banner|logo|photo|ảnh|hình|ảnh minh họa|ảnh minh hoạ|"
+    r"hình minh họa|hình minh hoạ|video|clip)\s*[\])]?(\s*[:\-–].{0,80})?$",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)\s*[/.\-]\s*(?P<m>[01]?\d)\s*[/.\-]\s*(?P<y>(?:19|20)\d\d)(?!\d)")
+_TIME = re.compile(r"(?<!\d)([0-2]?\d)\s*[:hg]\s*([0-5]\d)(?!\d)")
+_BYLINE_PREFIX = re.compile(r"^(tin|bài|ảnh|tin và ảnh|tin, ảnh|bài, ảnh|bài và ảnh|nguồn|theo)\b\s*[:,]?", re.I)
+_CLOSING_MARK = re.compile(r"\s*\./\.\s*$")
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """tp tx tt ths ts pgs gs bs ks cn ls ncs nxb ubnd hđnd đ q p st mr mrs dr th kts
+    ng tr no vs sdt đt gđ pgđ""".split()
+)
+_SPLIT_POINT = re.compile(
+    r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?\w)"  # end punctuation, space, next word
+    r"|(?<=\w\w[.!?])(?=\w\w)"  # glued in scraped text: "tại VN.Dự án"
+)
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """An article after cleaning.
+
+    Attributes
+    ----------
+    title : str or None
+        Headline detected in the text, or the one given by the caller.
+    date : str or None
+        Publication date as ISO ``YYYY-MM-DD`` (with `` HH:MM`` when a time is given).
+    byline : str or None
+        Author or source line found after the last paragraph.
+    sentences : list of str
+        Body sentences, verbatim from the normalised text, in document order.
+        Headline, date line, captions, bylines and clutter are never included.
+    extra_lines : list of str
+        Body lines that are not prose sentences (captions, sub-headings); useful
+        as classification features, never summary candidates.
+    """
+
+    title: str | None
+    date: str | None
+    byline: str | None
+    sentences: list[str] = field(default_factory=list)
+    extra_lines: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The body sentences joined by single spaces."""
+        return " ".join(self.sentences)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when neither a title nor any body text was found."""
+        return not self.sentences and not self.title and not self.extra_lines
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in Unicode NFC with uniform spaces and line breaks.
+
+    Non-breaking and other exotic spaces become plain spaces; zero-width
+    characters, soft hyphens and control characters are removed; line endings
+    become ``\\n``.
+
+    Parameters
+    ----------
+    text : str
+        Raw text, in NFC or NFD form.
+
+    Returns
+    -------
+    str
+        The normalised text.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.translate(_INVISIBLE)
+    text = _CONTROL.sub("", text)
+    text = _SPACES.sub(" ", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def _words(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def extract_date(line: str) -> str | None:
+    """Find a publication date (and time) in one line.
+
+    Parameters
+    ----------
+    line : str
+        A line such as ``"Thứ tư, 28/01/2015 09:18"`` or ``"9:30, Thứ Sáu, 20-7-2018"``.
+
+    Returns
+    -------
+    str or None
+        ``"2015-01-28 09:18"``, ``"2018-07-20 09:30"``, ``"2020-01-12"`` ... or None
+        when the line holds no valid date.
+    """
+    match = _DATE.search(line)
+    if not match:
+        return None
+    day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    rest = line[: match.start()] + " " + line[match.end() :]
+    time = _TIME.search(rest)
+    if time and int(time.group(1)) < 24:
+        iso += f" {int(time.group(1)):02d}:{time.group(2)}"
+    return iso
+
+
+def _is_date_line(line: str) -> bool:
+    return _words(line) <= 14 and extract_date(line) is not None and not _ends_sentence(line)
+
+
+def _ends_sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.search(line.rstrip()))
+
+
+def _is_menu(line: str) -> bool:
+    """A line of three or more short items separated by bars, bullets or wide gaps."""
+    items = [item for item in _MENU_SEPARATORS.split(line) if item.strip()]
+    return len(items) >= 3 and max(_words(item) for item in items) <= 6
+
+
+def _is_prose(line: str) -> bool:
+    if _is_menu(line):
+        return False
+    words = _words(line)
+    return words >= 50 or (words >= 7 and _ends_sentence(line))
+
+
+def _is_image(line: str) -> bool:
+    return bool(_IMAGE_LINE.match(line)) or line.lower() in {"img", "[img]", "<img>"}
+
+
+def _looks_like_byline(line: str) -> bool:
+    if _BYLINE_PREFIX.match(line):
+        return _words(line) <= 15
+    words = _WORD.findall(line)
+    if not 1 <= len(words) <= 10 or _ends_sentence(line.rstrip("./")):
+        return False
+    capitalised = sum(w[:1].isupper() for w in words if w[:1].isalpha())
+    return capitalised >= max(1, len(words) - 3)
+
+
+def _title_candidate(line: str) -> bool:
+    words = _words(line)
+    if not 4 <= words <= 45 or line.rstrip().endswith((".", ":", ";")) or _is_image(line) or _is_menu(line):
+        return False
+    # Widgets such as "Xem với cỡ chữ: A- A A+" are mostly one-letter tokens;
+    # a site header is set in capitals.
+    short_tokens = sum(len(tok) == 1 for tok in _WORD.findall(line))
+    return short_tokens * 3 < words and not line.isupper()
+
+
+def prepare(text: str, *, title: str | None = None) -> PreparedText:
+    """Clean a raw article and split it into title, date, byline and sentences.
+
+    Parameters
+    ----------
+    text : str
+        Raw article text (a scraped portal page, a press article, a brief).
+    title : str, optional
+        The headline when the caller knows it; otherwise it is detected from
+        the first lines of ``text``. A line of the text equal to the given
+        title is not repeated in the body.
+
+    Returns
+    -------
+    PreparedText
+        The cleaned article. Runs in time linear in the length of ``text``.
+    """
+    lines = [line.strip() for line in normalize(text).split("\n")]
+    lines = [line for line in lines if line]
+    given_title = normalize(title).strip() if title else None
+
+    prose_idx = [i for i, line in enumerate(lines) if _is_prose(line)]
+    first_prose = prose_idx[0] if prose_idx else len(lines)
+    last_prose = prose_idx[-1] if prose_idx else -1
+
+    date: str | None = None
+    date_idx: set[int] = set()
+    for i, line in enumerate(lines):
+        if _is_date_line(line):
+            date_idx.add(i)
+            if date is None and (i <= first_prose + 1 or i > last_prose):
+                date = extract_date(line)
+
+    detected_title, title_idx = _find_title(lines, first_prose, date_idx)
+
+    byline = None
+    if last_prose >= 0:
+        for j in range(last_prose + 1, min(last_prose + 3, len(lines))):
+            if j not in date_idx and _looks_like_byline(lines[j]) and not _is_image(lines[j]):
+                byline = lines[j]
+                break
+
+    sentences: list[str] = []
+    extra: list[str] = []
+    for i in range(first_prose, last_prose + 1):
+        line = lines[i]
+        if i in date_idx or i == title_idx or _is_image(line) or line == given_title:
+            continue
+        after_image = i > 0 and _is_image(lines[i - 1])
+        if _is_prose(line) and not (after_image and _words(line) < 30):
+            sentences.extend(split_sentences(line))
+        elif _words(line) >= 4 and not _in_menu_run(lines, i):
+            extra.append(line)
+    return PreparedText(
+        title=given_title or detected_title,
+        date=date,
+        byline=byline,
+        sentences=sentences,
+        extra_lines=extra,
+    )
+
+
+def _find_title(lines: list[str], first_prose: int, date_idx: set[int]) -> tuple[str | None, int | None]:
+    """Locate the headline among the lines before the first paragraph.
+
+    A candidate directly followed by the date line wins; otherwise the
+    candidate nearest the first paragraph.
+    """
+    head = range(min(first_prose, len(lines)))
+    candidates = [i for i in head if i not in date_idx and _title_candidate(lines[i])]
+    for i in candidates:
+        if i + 1 in date_idx:
+            return lines[i], i
+    # Otherwise the candidate nearest the lead: site headers and breadcrumbs
+    # come first on portal pages, the headline last.
+    if candidates:
+        return lines[candidates[-1]], candidates[-1]
+    return None, None
+
+
+def _in_menu_run(lines: list[str], i: int, run: int = 3) -> bool:
+    """True when line ``i`` belongs to a run of ``run`` or more short non-prose lines."""
+    lo = i
+    while lo > 0 and not _is_prose(lines[lo - 1]) and _words(lines[lo - 1]) < 7:
+        lo -= 1
+    hi = i
+    while hi + 1 < len(lines) and not _is_prose(lines[hi + 1]) and _words(lines[hi + 1]) < 7:
+        hi += 1
+    return hi - lo + 1 >= run
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Vietnamese text into sentences.
+
+    Line breaks always end a sentence, so a headline, a date line and the
+    first sentence are never glued together. Inside a line, a sentence ends at
+    ``. ! ? …`` followed by a capital letter or digit, except after common
+    abbreviations (``TP.``, ``ThS.``, ``TS.``, ``PGS.``) and inside numbers
+    (``104.033``, ``20.7.2018``). A full stop glued to the next capitalised word
+    (``tại VN.Dự án``), frequent in scraped text, also ends a sentence.
+
+    Parameters
+    ----------
+    text : str
+        Normalised text.
+
+    Returns
+    -------
+    list of str
+        Sentences, stripped, in order; the closing mark ``./.`` is removed.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = _CLOSING_MARK.sub(".", line.strip())
+        if not line:
+            continue
+        pieces: list[str] = []
+        start = 0
+        for match in _SPLIT_POINT.finditer(line):
+            if not _starts_sentence(line, match):
+                continue
+            piece = line[start : match.start()].strip()
+            if piece:
+                if pieces and _ends_with_abbreviation(pieces[-1]):
+                    pieces[-1] = f"{pieces[-1]} {piece}"
+                else:
+                    pieces.append(piece)
+            start = match.end()
+        tail = line[start:].strip()
+        if tail:
+            if pieces and _ends_with_abbreviation(pieces[-1]):
+                pieces[-1] = f"{pieces[-1]} {tail}"
+            else:
+                pieces.append(tail)
+        out.extend(pieces)
+    return out
+
+
+def _starts_sentence(line: str, match: re.Match) -> bool:
+    """A split point counts when a capital (or, after a space, a digit) follows."""
+    rest = line[match.end() :].lstrip("\"“(")
+    if not rest:
+        return False
+    if match.group(0):  # whitespace split
+        return rest[0].isupper() or rest[0].isdigit()
+    return rest[0].isupper() and len(rest) > 1 and rest[1].islower()
+
+
+def _ends_with_abbreviation(piece: str) -> bool:
+    if not piece.endswith("."):
+        return False
+    last = piece[:-1].rsplit(None, 1)[-1] if piece[:-1].strip() else ""
+    last = last.lstrip('("“')
+    return last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def syllable_tokenize(text: str) -> list[str]:
+    """Split text into lowercase syllables, digits folded to ``0``.
+
+    Vietnamese writes one syllable per space-separated token, so this needs no
+    segmentation model. Folding digits makes ``năm 2014`` and ``năm 2019`` the
+    same feature, which is what a topic or event model should see.
+
+    Parameters
+    ----------
+    text : str
+        Normalised text.
+
+    Returns
+    -------
+    list of str
+        Tokens made of letters and digits; punctuation is dropped.
+    """
+    return [_fold_digits(tok) for tok in _WORD.findall(text.lower()) if tok != "_"]
+
+
+def _fold_digits(token: str) -> str:
+    return re.sub(r"\d", "0", token) if any(c.isdigit() for c in token) else token
+
+
+def word_tokenize(text: str) -> list[str]:
+    """Split text into lowercase words with underthesea's segmenter.
+
+    Multi-syllable words are joined with ``_`` (``truyền_thông``). Slower than
+    :func:`syllable_tokenize` (a statistical segmenter runs over every token);
+    see ``scripts/bench_vntc.py`` for the trade-off.
+
+    Parameters
+    ----------
+    text : str
+        Normalised text.
+
+    Returns
+    -------
+    list of str
+        Word tokens; punctuation is dropped.
+    """
+    from underthesea import word_tokenize as _underthesea_word_tokenize
+
+    words = _underthesea_word_tokenize(text)
+    out = []
+    for word in words:
+        syllables = _WORD.findall(word.lower())
+        if syllables:
+            out.append(_fold_digits("_".join(syllables)))
+    return out
+
+
+TOKENIZERS: dict[str, Callable[[str], list[str]]] = {
+    "syllable": syllable_tokenize,
+    "word": word_tokenize,
+}
+
+
+def resolve_tokenizer(tokenizer: str | Callable[[str], Iterable[str]]) -> Callable[[str], Iterable[str]]:
+    """Return the tokenising callable for a name (``"syllable"``/``"word"``) or a callable.
+
+    Raises
+    ------
+    ValueError
+        If ``tokenizer`` is neither a known name nor callable.
+    """
+    if callable(tokenizer):
+        return tokenizer
+    try:
+        return TOKENIZERS[tokenizer]
+    except KeyError:
+        raise ValueError(f"unknown tokenizer {tokenizer!r}; use one of {sorted(TOKENIZERS)} or a callable") from None

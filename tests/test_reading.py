@@ -1,0 +1,59 @@
+import codecs
+
+import pytest
+
+from classify.errors import InputError
+from classify.reading import decode_bytes, read_text_file
+
+TEXT = "Sở Thông tin và Truyền thông tỉnh Bến Tre tổ chức hội nghị."
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("utf-8"),
+        codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+        codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
+    ],
+)
+def test_accepted_encodings(tmp_path, data):
+    path = tmp_path / "a.txt"
+    path.write_bytes(data)
+    assert read_text_file(path) == TEXT
+
+
+def test_windows_1258_bytes_name_the_file_and_line(tmp_path):
+    path = tmp_path / "cp1258.txt"
+    path.write_bytes(b"Dong mot\n" + "Thông tin và Đài".encode("cp1258"))
+    with pytest.raises(InputError, match=r"cp1258\.txt: not valid UTF-8 .* line 2"):
+        read_text_file(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        (b"%PDF-1.7\n%\xe2\xe3", "PDF"),
+        (b"abc\x00def\x00", "NUL"),
+    ],
+)
+def test_binary_files_are_refused(tmp_path, data, kind):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=rf"blob\.txt: .*{kind}"):
+        read_text_file(path)
+
+
+def test_missing_and_oversized_files(tmp_path):
+    with pytest.raises(InputError, match="nope.txt: no such file"):
+        read_text_file(tmp_path / "nope.txt")
+    big = tmp_path / "big.txt"
+    big.write_text("a" * 100, encoding="utf-8")
+    with pytest.raises(InputError, match="over the limit of 10 bytes"):
+        read_text_file(big, max_bytes=10)
+
+
+def test_decode_bytes_names_its_source():
+    with pytest.raises(InputError, match=r"^record 7:"):
+        decode_bytes(b"\xff\xfe\xfa" + b"x" * 3 + b"\xc3", "record 7")

@@ -1,0 +1,117 @@
+import unicodedata
+
+import pytest
+
+from classify.text import extract_date, normalize, prepare, split_sentences, syllable_tokenize, word_tokenize
+from conftest import PORTAL_PAGE
+
+
+def test_normalize_makes_nfd_and_nfc_identical():
+    nfc = "Hội nghị tổng kết công tác năm 2019 của Sở Thông tin và Truyền thông"
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfd != nfc
+    assert normalize(nfd) == normalize(nfc) == nfc
+
+
+def test_normalize_spaces_invisible_and_control_characters():
+    raw = "Bưu\u00a0điện\u200b tỉnh\u202fBắc\x07 Ninh\r\nViễn\u200dthông\u00ad"
+    assert normalize(raw) == "Bưu điện tỉnh Bắc Ninh\nViễnthông"
+
+
+def test_prepare_strips_clutter_the_seeds_do_not_have():
+    doc = prepare(PORTAL_PAGE)
+    assert doc.title == "Huyện Mường Tè khai trương hệ thống truyền thanh thông minh tại 14 xã"
+    assert doc.date == "2023-04-03 07:45"
+    assert doc.byline == "Hoàng Yến - Trung tâm VH-TT&TT"
+    body = " ".join(doc.sentences)
+    for clutter in ["Trang nhất", "Bản in", "Lượt xem", "Tin cùng chuyên mục", "Liên hệ quảng cáo", "Đăng nhập",
+                    "Ảnh: Hoàng Yến", "bấm nút khai trương", "Ka Lăng", "CỔNG THÔNG TIN"]:
+        assert clutter not in body, clutter
+    assert doc.sentences[0].startswith("Sáng 2/4, UBND huyện Mường Tè")
+    assert doc.sentences[-1].endswith("trực tiếp phụ trách.")
+    assert "Đại biểu bấm nút khai trương hệ thống." in doc.extra_lines
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Thứ tư, 28/01/2015 09:18", "2015-01-28 09:18"),
+        ("9:30, Thứ Sáu, 20-7-2018", "2018-07-20 09:30"),
+        ("12/01/2020 14:40 Số lượt xem: 2187", "2020-01-12 14:40"),
+        ("Ngày đăng: 5.3.2009", "2009-03-05"),
+        ("Cập nhật lúc 08:05 ngày 03/4/2012", "2012-04-03 08:05"),
+        ("Không có ngày tháng nào ở đây", None),
+        ("45/13/2015", None),
+    ],
+)
+def test_extract_date_formats(line, expected):
+    assert extract_date(line) == expected
+
+
+def test_title_and_date_line_are_metadata_not_body():
+    text = "Sở TT&TT Cà Mau sơ kết 6 tháng đầu năm 2016\nThứ hai, 18/07/2016 10:12\nChiều 15/7, Sở tổ chức hội nghị sơ kết công tác 6 tháng đầu năm. Hội nghị do Giám đốc Sở chủ trì."
+    doc = prepare(text)
+    assert doc.title == "Sở TT&TT Cà Mau sơ kết 6 tháng đầu năm 2016"
+    assert doc.date == "2016-07-18 10:12"
+    assert doc.sentences == ["Chiều 15/7, Sở tổ chức hội nghị sơ kết công tác 6 tháng đầu năm.", "Hội nghị do Giám đốc Sở chủ trì."]
+
+
+def test_article_without_title_line():
+    text = "Ngày 3/9, Đài Phát thanh và Truyền hình tỉnh Phú Yên phát sóng thử nghiệm kênh PTP2 trên hạ tầng số mặt đất. Kênh phát 18 giờ mỗi ngày."
+    doc = prepare(text)
+    assert doc.title is None
+    assert len(doc.sentences) == 2
+
+
+def test_given_title_wins_and_is_not_repeated_in_body():
+    text = "Tiêu đề trong văn bản của bài viết này\nNội dung chính của bài viết được đăng tải vào buổi sáng nay tại tỉnh."
+    doc = prepare(text, title="Tiêu đề trong văn bản của bài viết này")
+    assert doc.title == "Tiêu đề trong văn bản của bài viết này"
+    assert doc.sentences == ["Nội dung chính của bài viết được đăng tải vào buổi sáng nay tại tỉnh."]
+
+
+def test_split_sentences_abbreviations_decimals_dates():
+    text = (
+        "Tổng thuê bao Internet đạt 104.033 thuê bao, tăng 12,5% so với năm 2009. "
+        "Đoàn làm việc tại TP. Hồ Chí Minh ngày 20.7.2018 cùng ThS. Lê Văn Nam và PGS. TS. Trần Hòa. "
+        "Dự án do Hoa Kỳ tài trợ tại VN.Dự án có nhiệm vụ chính là hỗ trợ chính sách! Ai sẽ làm? Các sở, ngành v.v. Cùng tham gia."
+    )
+    assert split_sentences(text) == [
+        "Tổng thuê bao Internet đạt 104.033 thuê bao, tăng 12,5% so với năm 2009.",
+        "Đoàn làm việc tại TP. Hồ Chí Minh ngày 20.7.2018 cùng ThS. Lê Văn Nam và PGS. TS. Trần Hòa.",
+        "Dự án do Hoa Kỳ tài trợ tại VN.",
+        "Dự án có nhiệm vụ chính là hỗ trợ chính sách!",
+        "Ai sẽ làm?",
+        "Các sở, ngành v.v.",
+        "Cùng tham gia.",
+    ]
+
+
+def test_split_sentences_never_glues_lines():
+    assert split_sentences("Tiêu đề bài báo\nThứ tư, 28/01/2015 09:18\nCâu đầu tiên.") == [
+        "Tiêu đề bài báo",
+        "Thứ tư, 28/01/2015 09:18",
+        "Câu đầu tiên.",
+    ]
+
+
+def test_syllable_tokenize_folds_digits_and_drops_punctuation():
+    assert syllable_tokenize("Năm 2014, Sở TT&TT đạt 98,5%!") == ["năm", "0000", "sở", "tt", "tt", "đạt", "00", "0"]
+
+
+def test_word_tokenize_joins_multi_syllable_words():
+    tokens = word_tokenize("Sở Thông tin và Truyền thông tổ chức hội nghị")
+    assert "thông_tin" in tokens and "truyền_thông" in tokens and "tổ_chức" in tokens
+
+
+def test_prepare_is_linear_on_a_5mb_article():
+    paragraph = "Mạng lưới bưu chính, viễn thông trên địa bàn tỉnh tiếp tục được mở rộng, phục vụ tốt nhu cầu của người dân. "
+    text = "Tiêu đề bài rất dài về viễn thông tỉnh\n" + "\n".join(paragraph * 4 for _ in range(12_000))
+    assert len(text.encode("utf-8")) > 5_000_000
+    doc = prepare(text)
+    assert len(doc.sentences) == 48_000
+
+
+def test_only_clutter_is_empty():
+    doc = prepare("banner\nicon\nimg\nTop\nXem với cỡ chữ : A- A A+\n")
+    assert doc.is_empty
