@@ -25,7 +25,8 @@ from sklearn.model_selection import GroupKFold, KFold
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from classify.features import ArticleLike, ArticleVectorizer, as_prepared
+from classify.features import ArticleLike, ArticleVectorizer, as_prepared, full_text
+from classify.text import syllable_tokenize
 
 __all__ = ["ArticleClassifier", "DEFAULT_FIELD"]
 
@@ -54,6 +55,11 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         of that head's classes).
     threshold_folds : int, default=5
         Folds of the fit-time cross-validation that picks thresholds.
+    min_coverage : float, default=0.5
+        When fewer than this share of an article's syllables were seen in
+        training (text in another language, garbage), its probabilities are
+        shrunk toward uniform (single-label) or zero (multi-label) in
+        proportion, so such text gets a low-confidence result.
     random_state : int, default=0
 
     Attributes
@@ -68,6 +74,8 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
     thresholds_ : dict
         ``{field: {label: threshold}}`` for multi-label heads and
         ``{field: threshold}`` (abstain) for single-label heads.
+    known_syllables_ : frozenset
+        Syllables seen in training, for the coverage check.
     """
 
     def __init__(
@@ -83,6 +91,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         abstain_label: str | None = "other",
         threshold_folds: int = 5,
+        min_coverage: float = 0.5,
         random_state: int = 0,
     ) -> None:
         self.tokenizer = tokenizer
@@ -96,6 +105,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.abstain_label = abstain_label
         self.threshold_folds = threshold_folds
+        self.min_coverage = min_coverage
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
@@ -132,6 +142,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
             lead_sentences=self.lead_sentences,
         )
         features = self.vectorizer_.fit_transform(docs)
+        self.known_syllables_ = frozenset(tok for doc in docs for tok in syllable_tokenize(full_text(doc)))
         folds = self._folds(len(docs), groups)
         self.heads_, self.thresholds_, classes = {}, {}, {}
         for name, kind in self.label_fields_.items():
@@ -226,16 +237,30 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         column is that label's independent probability.
         """
         check_is_fitted(self, "heads_")
+        docs = as_prepared(X)
         if features is None:
-            features = self.vectorizer_.transform(as_prepared(X))
+            features = self.vectorizer_.transform(docs)
+        coverage = self.coverage(docs)[:, None]
+        shrink = np.where(coverage < self.min_coverage, coverage, 1.0)
         out = {}
         for name, kind in self.label_fields_.items():
             classes = self._classes_by_field[name]
             if kind == "single":
-                out[name] = _aligned_proba(self.heads_[name], features, classes)
+                proba = _aligned_proba(self.heads_[name], features, classes)
+                out[name] = shrink * proba + (1 - shrink) / len(classes)
             else:
                 columns = [_aligned_proba(self.heads_[name][c], features, np.array([0, 1]))[:, 1] for c in classes]
-                out[name] = np.column_stack(columns) if columns else np.zeros((features.shape[0], 0))
+                out[name] = shrink * (np.column_stack(columns) if columns else np.zeros((features.shape[0], 0)))
+        return out
+
+    def coverage(self, X: Sequence[ArticleLike]) -> np.ndarray:
+        """Share of each article's syllables that were seen in training (1.0 for an empty article)."""
+        check_is_fitted(self, "known_syllables_")
+        out = np.ones(len(X))
+        for i, doc in enumerate(as_prepared(X)):
+            tokens = [t for t in syllable_tokenize(full_text(doc)) if not t.isdigit()]
+            if tokens:
+                out[i] = sum(t in self.known_syllables_ for t in tokens) / len(tokens)
         return out
 
     def predict_proba(self, X: Sequence[ArticleLike]) -> np.ndarray | dict[str, np.ndarray]:

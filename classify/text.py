@@ -310,25 +310,21 @@ def split_sentences(text: str) -> list[str]:
         line = _CLOSING_MARK.sub(".", line.strip())
         if not line:
             continue
-        pieces: list[str] = []
+        # Spans into ``line`` so that merged pieces stay verbatim substrings.
+        spans: list[list[int]] = []
         start = 0
-        for match in _SPLIT_POINT.finditer(line):
-            if not _starts_sentence(line, match):
+        for match in [*_SPLIT_POINT.finditer(line), None]:
+            if match is not None and not _starts_sentence(line, match):
                 continue
-            piece = line[start : match.start()].strip()
-            if piece:
-                if pieces and _ends_with_abbreviation(pieces[-1]):
-                    pieces[-1] = f"{pieces[-1]} {piece}"
+            end = match.start() if match is not None else len(line)
+            if line[start:end].strip():
+                if spans and _ends_with_abbreviation(line[spans[-1][0] : spans[-1][1]]):
+                    spans[-1][1] = end
                 else:
-                    pieces.append(piece)
-            start = match.end()
-        tail = line[start:].strip()
-        if tail:
-            if pieces and _ends_with_abbreviation(pieces[-1]):
-                pieces[-1] = f"{pieces[-1]} {tail}"
-            else:
-                pieces.append(tail)
-        out.extend(pieces)
+                    spans.append([start, end])
+            if match is not None:
+                start = match.end()
+        out.extend(line[a:b].strip() for a, b in spans)
     return out
 
 

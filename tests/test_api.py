@@ -1,0 +1,69 @@
+import json
+import subprocess
+import sys
+from importlib import metadata
+
+import pytest
+
+import classify
+from classify.text import normalize
+from classify.errors import EmptyDocumentError
+from conftest import PORTAL_PAGE, ROOT, SEEDS
+
+
+def test_predict_on_a_seed_article():
+    text = (SEEDS / "000_bb1379ce06b94f8d.txt").read_text(encoding="utf-8")
+    p = classify.predict(text)
+    assert p.event_type == "annual_review"
+    assert set(p.event_scores) == {"annual_review", "anniversary", "official_visit", "other"}
+    assert abs(sum(p.event_scores.values()) - 1.0) < 1e-6
+    assert set(p.topics) <= set(p.topic_scores) and "post_telecom" in p.topics
+    assert p.title == "Sở TT&TT Quảng Ngãi triển khai nhiệm vụ năm 2015"
+    assert p.date == "2015-01-28 09:18"
+    assert 1 <= len(p.summary) <= 3 and all(s in normalize(text) for s in p.summary)
+    assert all("Xem chi tiết" not in s for s in p.summary)
+
+
+def test_predict_many_matches_single_predictions(default_model, seed_corpus):
+    texts = seed_corpus.texts[:7]
+    many = default_model.predict_many(texts)
+    assert [m.to_dict() for m in many] == [default_model.predict(t).to_dict() for t in texts]
+
+
+def test_to_dict_is_json_ready_with_documented_names(default_model):
+    d = default_model.predict(PORTAL_PAGE).to_dict()
+    assert {"title", "date", "event_type", "event_confidence", "event_scores", "topics", "topic_scores", "summary"} <= set(d)
+    json.dumps(d, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "banner\nicon\nTop\n"])
+def test_empty_documents_raise_a_clear_error(default_model, text):
+    with pytest.raises(EmptyDocumentError, match="no article text"):
+        default_model.predict(text)
+
+
+def test_predict_many_names_the_empty_index(default_model):
+    with pytest.raises(EmptyDocumentError, match="text #1"):
+        default_model.predict_many([PORTAL_PAGE, ""])
+
+
+def test_title_argument_overrides_detection(default_model):
+    p = default_model.predict(PORTAL_PAGE, title="Tiêu đề do người dùng đặt")
+    assert p.title == "Tiêu đề do người dùng đặt"
+
+
+def test_installed_package_works_outside_the_repo(tmp_path):
+    try:
+        metadata.distribution("classify")
+    except metadata.PackageNotFoundError:
+        pytest.skip("classify is not pip-installed in this environment")
+    code = (
+        "import classify, pathlib, sys; p = classify.predict(sys.stdin.read()); "
+        "print(pathlib.Path(classify.__file__).parent); print(p.event_type)"
+    )
+    seed = (SEEDS / "000_bb1379ce06b94f8d.txt").read_text(encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", code], input=seed, capture_output=True, text=True, cwd=tmp_path,
+                         check=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    package_dir, event = out.stdout.split()
+    assert not package_dir.startswith(str(ROOT))
+    assert event == "annual_review"

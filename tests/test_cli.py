@@ -1,0 +1,52 @@
+import json
+import subprocess
+import sys
+
+from classify.cli import main
+from conftest import PORTAL_PAGE, SEEDS
+
+
+def test_predict_prints_one_utf8_json_object_per_file(tmp_path, capsys):
+    good = tmp_path / "bai.txt"
+    good.write_text(PORTAL_PAGE, encoding="utf-8")
+    png = tmp_path / "anh.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    status = main(["predict", str(good), str(png)])
+    out = capsys.readouterr()
+    lines = out.out.strip().splitlines()
+    assert status == 1 and len(lines) == 2
+    first, second = map(json.loads, lines)
+    assert first["error"] is None and first["event_type"] and "Mường Tè" in lines[0]  # no \\u escapes
+    assert "anh.png" in second["error"] and "PNG" in second["error"]
+    assert "anh.png" in out.err
+
+
+def test_summarize_command(tmp_path, capsys):
+    path = tmp_path / "bai.txt"
+    path.write_text(PORTAL_PAGE, encoding="utf-8")
+    assert main(["summarize", str(path), "--sentences", "1"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert len(record["summary"]) == 1 and record["summary"][0] in PORTAL_PAGE
+
+
+def test_train_command_writes_model_and_manifest(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    labels = (SEEDS / "labels.jsonl").read_text(encoding="utf-8").splitlines()[::9][:40]
+    for line in labels:
+        name = json.loads(line)["file"]
+        (corpus / name).write_bytes((SEEDS / name).read_bytes())
+    (corpus / "labels.jsonl").write_text("\n".join(labels), encoding="utf-8")
+    out = tmp_path / "m.joblib"
+    assert main(["train", "--data", str(corpus), "--out", str(out), "--folds", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "event_type" in printed and "macro avg" in printed
+    manifest = json.loads((tmp_path / "m.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["corpus"]["documents"] == 40 and manifest["cv_metrics"]["event_type"]["n"] == 40
+    assert main(["predict", "--model", str(out), str(corpus / json.loads(labels[0])["file"])]) == 0
+
+
+def test_usage_errors_exit_non_zero(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "classify.cli", "predict", "--model", str(tmp_path / "x.joblib"),
+                             str(SEEDS / "000_bb1379ce06b94f8d.txt")], capture_output=True, text=True)
+    assert result.returncode == 2 and "x.joblib: model file not found" in result.stderr

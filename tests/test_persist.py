@@ -1,0 +1,85 @@
+import json
+import pickle
+
+import joblib
+import pytest
+
+import classify
+from classify.errors import ModelError, ModelVersionError
+from classify.persist import load_model, manifest_path, save_model, sha256_file
+
+
+class _Boom:
+    """Unpickling this object writes a marker file: proof that code ran."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_round_trip_writes_manifest_with_versions(tmp_path):
+    path = tmp_path / "m.joblib"
+    manifest = save_model({"weights": [1, 2, 3]}, path, extra={"labels": {"x": ["a"]}})
+    assert manifest["sha256"] == sha256_file(path)
+    on_disk = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+    assert set(on_disk["versions"]) >= {"python", "scikit-learn", "numpy", "underthesea"}
+    obj, loaded_manifest = load_model(path)
+    assert obj == {"weights": [1, 2, 3]} and loaded_manifest["labels"] == {"x": ["a"]}
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_tampered_model_is_refused_before_unpickling(tmp_path):
+    path = tmp_path / "m.joblib"
+    save_model({"ok": True}, path)
+    marker = tmp_path / "pwned"
+    joblib.dump(_Boom(str(marker)), path)  # replaced after the manifest was written
+    with pytest.raises(ModelError, match="does not match its manifest"):
+        load_model(path)
+    assert not marker.exists()
+
+
+def test_corrupted_bytes_are_refused(tmp_path):
+    path = tmp_path / "m.joblib"
+    save_model({"ok": True}, path)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="modified or corrupted"):
+        load_model(path)
+
+
+def test_missing_model_and_missing_manifest(tmp_path):
+    with pytest.raises(ModelError, match="model file not found.*scripts/train.py"):
+        load_model(tmp_path / "none.joblib")
+    path = tmp_path / "m.joblib"
+    path.write_bytes(pickle.dumps(1))
+    with pytest.raises(ModelError, match="manifest missing"):
+        load_model(path)
+    assert load_model(path, trust=True)[0] == 1
+
+
+def test_model_from_another_scikit_learn_version(tmp_path):
+    path = tmp_path / "m.joblib"
+    save_model({"ok": True}, path)
+    mpath = manifest_path(path)
+    manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    manifest["versions"]["scikit-learn"] = "1.2.2"
+    mpath.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelVersionError, match=r"saved with scikit-learn 1.2.2 .* `python scripts/train.py`"):
+        load_model(path)
+
+
+def test_classify_load_rejects_foreign_objects(tmp_path):
+    path = tmp_path / "m.joblib"
+    save_model({"not": "a model"}, path)
+    with pytest.raises(ModelError, match="not a classify model"):
+        classify.load(path)
+
+
+def test_shipped_manifest_matches_shipped_model():
+    path = classify.default_model_path()
+    manifest = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+    assert manifest["sha256"] == sha256_file(path)
+    assert manifest["label_fields"] == {"event_type": "single", "topics": "multi"}
