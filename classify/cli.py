@@ -86,6 +86,30 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_label(args: argparse.Namespace) -> int:
+    from classify.batch import label_files
+
+    summary = label_files(
+        args.inputs,
+        args.output,
+        model=args.model,
+        jobs=args.jobs,
+        resume=args.resume,
+        force=args.force,
+        fmt=args.format,
+        sentences=args.sentences,
+        chunk_size=args.chunk_size,
+        max_bytes=args.max_bytes,
+        text_column=args.text_column,
+        id_column=args.id_column,
+        title_column=args.title_column,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
+    if not args.quiet:
+        print(f"classify: {summary.line()}", file=sys.stderr)
+    return 1 if args.strict and summary.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``classify`` command."""
     from classify.models_path import DEFAULT_MODEL_NAME
@@ -105,6 +129,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--sentences", type=int, default=3)
     s.add_argument("--max-chars", type=int, default=None)
     s.set_defaults(func=_cmd_summarize)
+
+    lab = sub.add_parser("label", help="label and summarize many documents into JSONL or CSV (the main job)")
+    lab.add_argument("inputs", nargs="+", help="folders, .txt/.html files, .jsonl/.csv files, or - (JSONL on stdin)")
+    lab.add_argument("-o", "--output", required=True, help="output .jsonl or .csv file, or - for stdout")
+    lab.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    lab.add_argument("--resume", action="store_true", help="continue an interrupted run")
+    lab.add_argument("--force", action="store_true", help="overwrite an existing output")
+    lab.add_argument("--strict", action="store_true", help="exit 1 when any document had an error")
+    lab.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from the output name")
+    lab.add_argument("--max-bytes", type=int, default=10_000_000, help="larger documents become errors")
+    lab.add_argument("--sentences", type=int, default=3, help="sentences in each summary (default 3)")
+    lab.add_argument("--chunk-size", type=int, default=64, help="documents per work unit (default 64)")
+    lab.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
+    lab.add_argument("--text-column", default="text", help="CSV column / JSONL field with the text")
+    lab.add_argument("--id-column", default="id")
+    lab.add_argument("--title-column", default="title")
+    lab.add_argument("--quiet", action="store_true", help="no progress bar and no final counts")
+    lab.set_defaults(func=_cmd_label)
 
     t = sub.add_parser("train", help="train a model from a labelled corpus and print cross-validated metrics")
     t.add_argument("--data", default="seeds", help="folder with labels.jsonl, or a JSONL file (default: seeds)")

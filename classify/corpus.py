@@ -49,6 +49,8 @@ class LabelledDocument:
         ``{field: str}`` for single-label fields, ``{field: list[str]}`` for multi-label ones.
     group : str
         Cross-validation group: documents sharing it are never split across folds.
+    meta : dict
+        The record's free-form ``meta`` object (year, place, kind ...), unused by training.
     """
 
     id: str
@@ -56,6 +58,7 @@ class LabelledDocument:
     title: str | None
     labels: dict
     group: str
+    meta: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -213,6 +216,7 @@ def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) 
                 title=record.get("title") or None,
                 labels=labels,
                 group=str(record.get("group") or doc_id),
+                meta=record["meta"] if isinstance(record.get("meta"), dict) else {},
             )
         )
     return Corpus(documents=documents, label_fields=fields, source=str(path), notes=notes)

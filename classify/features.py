@@ -47,7 +47,7 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
     tokenizer : {"syllable", "word"} or callable, default="syllable"
         ``"syllable"`` splits on spaces (no model, fast); ``"word"`` uses
         underthesea's word segmenter; a callable maps a string to tokens.
-    ngram_range : tuple of int, default=(1, 2)
+    ngram_range : tuple of int, default=(1, 3)
         Token n-gram range of both blocks.
     min_df : int or float, default=1
     max_df : float, default=1.0
@@ -56,7 +56,7 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
     sublinear_tf : bool, default=True
     lead_weight : float, default=1.0
         Scale of the headline+lead block; 0 disables it.
-    lead_sentences : int, default=2
+    lead_sentences : int, default=3
         Body sentences counted as the lead.
 
     Attributes
@@ -69,13 +69,13 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         tokenizer: str | Callable[[str], Iterable[str]] = "syllable",
-        ngram_range: tuple[int, int] = (1, 2),
+        ngram_range: tuple[int, int] = (1, 3),
         min_df: int | float = 1,
         max_df: float = 1.0,
         max_features: int | None = None,
         sublinear_tf: bool = True,
         lead_weight: float = 1.0,
-        lead_sentences: int = 2,
+        lead_sentences: int = 3,
     ) -> None:
         self.tokenizer = tokenizer
         self.ngram_range = ngram_range

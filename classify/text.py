@@ -31,6 +31,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"”’)»\]]*$")
 _MENU_SEPARATORS = re.compile(r"\s*(?:\||·|•|»|›|>>?|\s{3,})\s*")
 
@@ -330,7 +331,7 @@ def split_sentences(text: str) -> list[str]:
 
 def _starts_sentence(line: str, match: re.Match) -> bool:
     """A split point counts when a capital (or, after a space, a digit) follows."""
-    rest = line[match.end() :].lstrip("\"“(")
+    rest = line[match.end() :].lstrip('"“(')
     if not rest:
         return False
     if match.group(0):  # whitespace split
@@ -363,11 +364,11 @@ def syllable_tokenize(text: str) -> list[str]:
     list of str
         Tokens made of letters and digits; punctuation is dropped.
     """
-    return [_fold_digits(tok) for tok in _WORD.findall(text.lower()) if tok != "_"]
+    return [tok for tok in _WORD.findall(_DIGIT.sub("0", text.lower())) if tok != "_"]
 
 
 def _fold_digits(token: str) -> str:
-    return re.sub(r"\d", "0", token) if any(c.isdigit() for c in token) else token
+    return _DIGIT.sub("0", token)
 
 
 def word_tokenize(text: str) -> list[str]:

@@ -4,11 +4,11 @@ import sys
 from importlib import metadata
 
 import pytest
+from conftest import PORTAL_PAGE, ROOT, SEEDS
 
 import classify
-from classify.text import normalize
 from classify.errors import EmptyDocumentError
-from conftest import PORTAL_PAGE, ROOT, SEEDS
+from classify.text import normalize
 
 
 def test_predict_on_a_seed_article():
@@ -32,7 +32,16 @@ def test_predict_many_matches_single_predictions(default_model, seed_corpus):
 
 def test_to_dict_is_json_ready_with_documented_names(default_model):
     d = default_model.predict(PORTAL_PAGE).to_dict()
-    assert {"title", "date", "event_type", "event_confidence", "event_scores", "topics", "topic_scores", "summary"} <= set(d)
+    assert {
+        "title",
+        "date",
+        "event_type",
+        "event_confidence",
+        "event_scores",
+        "topics",
+        "topic_scores",
+        "summary",
+    } <= set(d)
     json.dumps(d, ensure_ascii=False)
 
 
@@ -62,8 +71,15 @@ def test_installed_package_works_outside_the_repo(tmp_path):
         "print(pathlib.Path(classify.__file__).parent); print(p.event_type)"
     )
     seed = (SEEDS / "000_bb1379ce06b94f8d.txt").read_text(encoding="utf-8")
-    out = subprocess.run([sys.executable, "-c", code], input=seed, capture_output=True, text=True, cwd=tmp_path,
-                         check=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        input=seed,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
     package_dir, event = out.stdout.split()
     assert not package_dir.startswith(str(ROOT))
     assert event == "annual_review"

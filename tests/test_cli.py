@@ -2,8 +2,9 @@ import json
 import subprocess
 import sys
 
-from classify.cli import main
 from conftest import PORTAL_PAGE, SEEDS
+
+from classify.cli import main
 
 
 def test_predict_prints_one_utf8_json_object_per_file(tmp_path, capsys):
@@ -47,6 +48,17 @@ def test_train_command_writes_model_and_manifest(tmp_path, capsys):
 
 
 def test_usage_errors_exit_non_zero(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "classify.cli", "predict", "--model", str(tmp_path / "x.joblib"),
-                             str(SEEDS / "000_bb1379ce06b94f8d.txt")], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "classify.cli",
+            "predict",
+            "--model",
+            str(tmp_path / "x.joblib"),
+            str(SEEDS / "000_bb1379ce06b94f8d.txt"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "x.joblib: model file not found" in result.stderr

@@ -13,7 +13,9 @@ ARTICLE_B = "Bưu điện tỉnh Kon Tum gặp mặt kỷ niệm 74 năm Ngày t
 def _folder(tmp_path, records, files):
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    (tmp_path / "labels.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    (tmp_path / "labels.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -28,7 +30,10 @@ def test_folder_corpus_reads_labels_groups_and_notes(tmp_path):
     )
     corpus = load_corpus(path)
     assert corpus.label_fields == {"event_type": "single", "topics": "multi"}
-    assert corpus.labels == [{"event_type": "annual_review", "topics": ["it_egov"]}, {"event_type": "anniversary", "topics": []}]
+    assert corpus.labels == [
+        {"event_type": "annual_review", "topics": ["it_egov"]},
+        {"event_type": "anniversary", "topics": []},
+    ]
     assert corpus.groups == ["g1", "b.txt"]
     assert corpus.notes == {"a.txt": "rule 1"}
     assert corpus.label_set("event_type") == ["anniversary", "annual_review"]
@@ -52,9 +57,17 @@ def test_jsonl_corpus_with_any_label_field(tmp_path):
 @pytest.mark.parametrize(
     ("records", "files", "message"),
     [
-        ([{"file": "a.txt", "event_type": "other"}], {"a.txt": ARTICLE_A, "b.txt": ARTICLE_B}, "no label line for 1 file"),
+        (
+            [{"file": "a.txt", "event_type": "other"}],
+            {"a.txt": ARTICLE_A, "b.txt": ARTICLE_B},
+            "no label line for 1 file",
+        ),
         ([{"file": "zz.txt", "event_type": "other"}], {}, r"labels.jsonl:1: .*zz.txt: no such file"),
-        ([{"file": "a.txt", "event_type": "other"}, {"file": "a.txt", "event_type": "other"}], {"a.txt": ARTICLE_A}, "labelled twice"),
+        (
+            [{"file": "a.txt", "event_type": "other"}, {"file": "a.txt", "event_type": "other"}],
+            {"a.txt": ARTICLE_A},
+            "labelled twice",
+        ),
         (
             [{"file": "a.txt", "event_type": "other", "topics": []}, {"file": "b.txt", "event_type": "other"}],
             {"a.txt": ARTICLE_A, "b.txt": ARTICLE_B},
@@ -81,7 +94,65 @@ def test_malformed_jsonl_line_is_reported_with_its_number(tmp_path):
 
 def test_restricting_label_fields(tmp_path):
     path = tmp_path / "c.jsonl"
-    path.write_text(json.dumps({"text": ARTICLE_A, "event_type": "other", "topics": ["it_egov"]}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"text": ARTICLE_A, "event_type": "other", "topics": ["it_egov"]}) + "\n", encoding="utf-8"
+    )
     assert load_corpus(path, label_fields=["topics"]).label_fields == {"topics": "multi"}
     with pytest.raises(CorpusError, match="no label field 'cinema'"):
         load_corpus(path, label_fields=["cinema"])
+
+
+# --- the project's own corpus (seeds/) -------------------------------------------------------
+
+
+def test_every_article_has_one_label_line_and_labels_come_from_the_taxonomy(seed_corpus):
+    from conftest import SEEDS
+
+    from classify.taxonomy import DISPLAY_NAMES
+
+    files = {p.name for p in SEEDS.glob("*.txt")}
+    lines = [json.loads(line)["file"] for line in (SEEDS / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(lines) == sorted(files) and len(lines) == len(set(lines))
+    for labels in seed_corpus.labels:
+        assert labels["event_type"] in DISPLAY_NAMES["event_type"]
+        assert set(labels["topics"]) <= set(DISPLAY_NAMES["topics"])
+
+
+def test_corpus_size_and_balance(seed_corpus):
+    from collections import Counter
+
+    events = Counter(labels["event_type"] for labels in seed_corpus.labels)
+    topics = Counter(t for labels in seed_corpus.labels for t in labels["topics"])
+    n = len(seed_corpus)
+    assert n >= 330
+    assert (
+        min(events["annual_review"], events["anniversary"], events["official_visit"]) >= 70 and events["other"] >= 120
+    )
+    assert len(topics) == 6 and min(topics.values()) >= 50
+    assert sum(len(labels["topics"]) == 1 for labels in seed_corpus.labels) >= 0.4 * n
+    assert sum(not labels["topics"] for labels in seed_corpus.labels) >= 40
+    kinds = Counter(doc.meta.get("kind") for doc in seed_corpus.documents if doc.labels["event_type"] == "other")
+    assert len(kinds) >= 10 and max(kinds.values()) <= 0.2 * events["other"]
+
+
+def _check_corpus_module():
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("check_corpus", ROOT / "scripts" / "check_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_near_duplicates_and_no_copied_runs_between_articles():
+    from conftest import SEEDS
+
+    assert _check_corpus_module().find_problems(SEEDS, None) == []
+
+
+def test_no_article_copies_a_run_from_the_real_dev_set(shared_data):
+    from conftest import SEEDS
+
+    assert _check_corpus_module().find_problems(SEEDS, shared_data / "domain_dev.jsonl") == []

@@ -1,9 +1,9 @@
 import unicodedata
 
 import pytest
+from conftest import PORTAL_PAGE
 
 from classify.text import extract_date, normalize, prepare, split_sentences, syllable_tokenize, word_tokenize
-from conftest import PORTAL_PAGE
 
 
 def test_normalize_makes_nfd_and_nfc_identical():
@@ -24,8 +24,18 @@ def test_prepare_strips_clutter_the_seeds_do_not_have():
     assert doc.date == "2023-04-03 07:45"
     assert doc.byline == "Hoàng Yến - Trung tâm VH-TT&TT"
     body = " ".join(doc.sentences)
-    for clutter in ["Trang nhất", "Bản in", "Lượt xem", "Tin cùng chuyên mục", "Liên hệ quảng cáo", "Đăng nhập",
-                    "Ảnh: Hoàng Yến", "bấm nút khai trương", "Ka Lăng", "CỔNG THÔNG TIN"]:
+    for clutter in [
+        "Trang nhất",
+        "Bản in",
+        "Lượt xem",
+        "Tin cùng chuyên mục",
+        "Liên hệ quảng cáo",
+        "Đăng nhập",
+        "Ảnh: Hoàng Yến",
+        "bấm nút khai trương",
+        "Ka Lăng",
+        "CỔNG THÔNG TIN",
+    ]:
         assert clutter not in body, clutter
     assert doc.sentences[0].startswith("Sáng 2/4, UBND huyện Mường Tè")
     assert doc.sentences[-1].endswith("trực tiếp phụ trách.")
@@ -53,7 +63,10 @@ def test_title_and_date_line_are_metadata_not_body():
     doc = prepare(text)
     assert doc.title == "Sở TT&TT Cà Mau sơ kết 6 tháng đầu năm 2016"
     assert doc.date == "2016-07-18 10:12"
-    assert doc.sentences == ["Chiều 15/7, Sở tổ chức hội nghị sơ kết công tác 6 tháng đầu năm.", "Hội nghị do Giám đốc Sở chủ trì."]
+    assert doc.sentences == [
+        "Chiều 15/7, Sở tổ chức hội nghị sơ kết công tác 6 tháng đầu năm.",
+        "Hội nghị do Giám đốc Sở chủ trì.",
+    ]
 
 
 def test_article_without_title_line():
@@ -64,7 +77,9 @@ def test_article_without_title_line():
 
 
 def test_given_title_wins_and_is_not_repeated_in_body():
-    text = "Tiêu đề trong văn bản của bài viết này\nNội dung chính của bài viết được đăng tải vào buổi sáng nay tại tỉnh."
+    text = (
+        "Tiêu đề trong văn bản của bài viết này\nNội dung chính của bài viết được đăng tải vào buổi sáng nay tại tỉnh."
+    )
     doc = prepare(text, title="Tiêu đề trong văn bản của bài viết này")
     assert doc.title == "Tiêu đề trong văn bản của bài viết này"
     assert doc.sentences == ["Nội dung chính của bài viết được đăng tải vào buổi sáng nay tại tỉnh."]
@@ -105,7 +120,9 @@ def test_word_tokenize_joins_multi_syllable_words():
 
 
 def test_prepare_is_linear_on_a_5mb_article():
-    paragraph = "Mạng lưới bưu chính, viễn thông trên địa bàn tỉnh tiếp tục được mở rộng, phục vụ tốt nhu cầu của người dân. "
+    paragraph = (
+        "Mạng lưới bưu chính, viễn thông trên địa bàn tỉnh tiếp tục được mở rộng, phục vụ tốt nhu cầu của người dân. "
+    )
     text = "Tiêu đề bài rất dài về viễn thông tỉnh\n" + "\n".join(paragraph * 4 for _ in range(12_000))
     assert len(text.encode("utf-8")) > 5_000_000
     doc = prepare(text)

@@ -1,0 +1,270 @@
+"""Batch labelling: many documents in, one output record per document, in input order.
+
+Documents are streamed in chunks; with ``jobs > 1`` the chunks go to joblib
+process workers, each of which loads the model once and keeps it. A document
+that cannot be read or labelled becomes a record with ``error`` set and never
+stops the run. Output writing is crash-safe and resumable (see
+:mod:`classify.output`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from classify.errors import ClassifyError
+from classify.sources import DEFAULT_MAX_BYTES, SourceDocument, html_to_text, iter_documents
+
+__all__ = ["BatchSummary", "iter_labels", "label_documents", "label_files", "DEFAULT_CHUNK_SIZE"]
+
+DEFAULT_CHUNK_SIZE = 64
+_WORKER_MODELS: dict = {}
+
+
+@dataclass
+class BatchSummary:
+    """Counts of one batch run."""
+
+    labelled: int = 0
+    errors: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+
+    @property
+    def docs_per_second(self) -> float:
+        """Documents processed (labelled + errors) per second of wall time."""
+        done = self.labelled + self.errors
+        return done / self.seconds if self.seconds > 0 else 0.0
+
+    def line(self) -> str:
+        """The one-line report printed at the end of a run."""
+        return (
+            f"labelled {self.labelled}, errors {self.errors}, skipped {self.skipped} (already done), "
+            f"duplicate ids {self.duplicates}; {self.docs_per_second:.1f} docs/s"
+        )
+
+
+def _model(model_path: str, trust: bool):
+    """The model of this process, loaded on first use and then kept (one load per worker)."""
+    key = (model_path, trust)
+    if key not in _WORKER_MODELS:
+        import classify
+
+        _WORKER_MODELS[key] = classify.load(model_path, trust=trust)
+    return _WORKER_MODELS[key]
+
+
+def _error_record(doc: SourceDocument, message: str) -> dict:
+    return {"id": doc.id, "source": doc.source, **doc.extra, "error": message}
+
+
+def _label_chunk(model_path: str, trust: bool, chunk: Sequence[SourceDocument], sentences: int) -> list[dict]:
+    """Label one chunk; every document gets exactly one record."""
+    model = _model(model_path, trust)
+    records: list[dict | None] = [None] * len(chunk)
+    ready = []
+    for i, doc in enumerate(chunk):
+        if doc.error:
+            records[i] = _error_record(doc, doc.error)
+            continue
+        try:
+            text, title = doc.text, doc.title
+            if doc.is_html:
+                text, html_title = html_to_text(text)
+                title = title or html_title
+            ready.append((i, model.prepare(text, title=title, source=doc.source)))
+        except ClassifyError as exc:
+            records[i] = _error_record(doc, str(exc))
+    try:
+        predictions = model.predict_prepared([p for _, p in ready], sentences=sentences)
+    except Exception:
+        predictions = None  # isolate the document that breaks the vectorised pass
+    for k, (i, prepared) in enumerate(ready):
+        doc = chunk[i]
+        try:
+            prediction = (
+                predictions[k]
+                if predictions is not None
+                else model.predict_prepared([prepared], sentences=sentences)[0]
+            )
+            records[i] = {"id": doc.id, "source": doc.source, **doc.extra, **prediction.to_dict(), "error": None}
+        except Exception as exc:  # a bug must not lose the other documents
+            records[i] = _error_record(doc, f"{doc.source}: internal error ({type(exc).__name__}: {exc})")
+    return records  # type: ignore[return-value]
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _mark_duplicates(docs: Iterable[SourceDocument], summary: BatchSummary) -> Iterator[SourceDocument]:
+    first_seen: dict[str, str] = {}
+    for doc in docs:
+        if doc.id in first_seen and not doc.error:
+            summary.duplicates += 1
+            doc.error = f"{doc.source}: duplicate id {doc.id!r} (first at {first_seen[doc.id]}); not labelled twice"
+            print(f"classify: warning: {doc.error}", file=sys.stderr)
+        else:
+            first_seen.setdefault(doc.id, doc.source)
+        yield doc
+
+
+def label_documents(
+    docs: Iterable[SourceDocument],
+    *,
+    model_path: str | Path | None = None,
+    trust: bool = False,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    sentences: int = 3,
+) -> Iterator[list[dict]]:
+    """Yield output records chunk by chunk, in input order.
+
+    Parameters
+    ----------
+    docs : iterable of SourceDocument
+    model_path : str or Path, optional
+        Model file (default: the shipped model). It is checked here once, then
+        loaded once per worker process.
+    trust : bool, default=False
+    jobs : int, default=1
+        Worker processes (joblib/loky); 1 runs in this process.
+    chunk_size : int, default=64
+    sentences : int, default=3
+        Summary length.
+    """
+    from classify.models_path import resolve_model_path
+
+    path = str(resolve_model_path(model_path))
+    _model(path, trust)  # fail fast (missing or tampered model) before any work
+    chunks = _chunks(docs, chunk_size)
+    if jobs == 1:
+        for chunk in chunks:
+            yield _label_chunk(path, trust, chunk, sentences)
+        return
+    from joblib import Parallel, delayed
+
+    parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch="2*n_jobs")
+    yield from parallel(delayed(_label_chunk)(path, trust, chunk, sentences) for chunk in chunks)
+
+
+def iter_labels(
+    inputs: Sequence[str], *, model: str | Path | None = None, jobs: int = 1, sentences: int = 3, **source_options
+) -> Iterator[dict]:
+    """Label the documents of ``inputs`` and yield one record per document (notebooks, pipelines).
+
+    ``source_options`` are passed to :func:`classify.sources.iter_documents`
+    (``text_column``, ``id_column``, ``title_column``, ``max_bytes``).
+    """
+    summary = BatchSummary()
+    docs = _mark_duplicates(iter_documents(inputs, **source_options), summary)
+    for chunk in label_documents(docs, model_path=model, jobs=jobs, sentences=sentences):
+        yield from chunk
+
+
+def label_files(
+    inputs: Sequence[str],
+    output: str,
+    *,
+    model: str | Path | None = None,
+    jobs: int = 1,
+    resume: bool = False,
+    force: bool = False,
+    fmt: str | None = None,
+    sentences: int = 3,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    text_column: str = "text",
+    id_column: str = "id",
+    title_column: str = "title",
+    progress: bool = False,
+    trust: bool = False,
+) -> BatchSummary:
+    """Label every document of ``inputs`` into ``output`` (JSONL or CSV, ``-`` for stdout).
+
+    Parameters
+    ----------
+    inputs : sequence of str
+        Folders, ``.txt``/``.html`` files, JSONL or CSV files, or ``-`` (JSONL on stdin).
+    output : str
+        Output file; ``.csv`` selects CSV unless ``fmt`` says otherwise.
+    resume : bool
+        Continue an interrupted run (skips the documents already written).
+    force : bool
+        Overwrite an existing output.
+    progress : bool
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    BatchSummary
+
+    Raises
+    ------
+    classify.output.OutputError, classify.errors.InputError, classify.errors.ModelError
+        Usage errors, raised before any document is processed.
+    """
+    from tqdm import tqdm
+
+    from classify.output import detect_format, open_writer
+
+    started = time.perf_counter()
+    summary = BatchSummary()
+    fmt = detect_format(output, fmt)
+    for name in inputs:
+        if name != "-" and not Path(name).exists():
+            from classify.errors import InputError
+
+            raise InputError(f"{name}: no such file or folder")
+    writer = open_writer(output, fmt, resume=resume, force=force)
+    if writer is None:
+        print(f"classify: {output} is already complete; nothing to resume", file=sys.stderr)
+        return summary
+    docs = _mark_duplicates(
+        iter_documents(
+            inputs, text_column=text_column, id_column=id_column, title_column=title_column, max_bytes=max_bytes
+        ),
+        summary,
+    )
+    if writer.done:
+        docs = _skip_done(docs, writer.done, writer.last_id, output)
+        summary.skipped = writer.done
+    bar = tqdm(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
+    try:
+        for records in label_documents(
+            docs, model_path=model, trust=trust, jobs=jobs, chunk_size=chunk_size, sentences=sentences
+        ):
+            writer.write(records)
+            errors = sum(1 for r in records if r.get("error"))
+            summary.errors += errors
+            summary.labelled += len(records) - errors
+            bar.update(len(records))
+        writer.finish()
+    finally:
+        writer.close()
+        bar.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _skip_done(docs: Iterator[SourceDocument], done: int, last_id: str | None, output: str) -> Iterator[SourceDocument]:
+    from classify.output import OutputError
+
+    last = None
+    for _ in range(done):
+        last = next(docs, None)
+        if last is None:
+            break
+    if last is None or last.id != last_id:
+        raise OutputError(
+            f"{output}: the inputs changed since the interrupted run (record {done} was {last_id!r}); "
+            "use --force to start over"
+        )
+    yield from docs

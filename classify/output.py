@@ -1,0 +1,183 @@
+"""Crash-safe, resumable writers for batch output (JSONL or CSV).
+
+Records are appended to ``OUTPUT.partial``; after each chunk the file is
+flushed and fsynced and a checkpoint (``OUTPUT.partial.ckpt``: records and
+bytes written so far, id of the last record) is replaced atomically. A run
+killed at any moment leaves at most a torn tail after the checkpoint, which
+``--resume`` cuts off before going on. When the run completes, the partial
+file is renamed to ``OUTPUT``: the final name never holds a half-written file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from classify.errors import ClassifyError
+from classify.persist import atomic_write
+
+__all__ = ["OutputError", "RecordWriter", "open_writer", "CSV_COLUMNS", "detect_format"]
+
+CSV_COLUMNS = [
+    "id",
+    "source",
+    "title",
+    "date",
+    "event_type",
+    "event_confidence",
+    "topics",
+    "topic_scores",
+    "summary",
+    "error",
+]
+
+
+class OutputError(ClassifyError):
+    """The output cannot be written, or an existing one would be overwritten."""
+
+
+def detect_format(output: str, fmt: str | None) -> str:
+    """``fmt`` if given, else ``csv`` for a ``.csv`` output and ``jsonl`` otherwise."""
+    if fmt is not None:
+        if fmt not in ("jsonl", "csv"):
+            raise OutputError(f"unknown --format {fmt!r}; use jsonl or csv")
+        return fmt
+    return "csv" if output.lower().endswith(".csv") else "jsonl"
+
+
+def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header:
+        writer.writerow(CSV_COLUMNS)
+    for record in records:
+        writer.writerow([_csv_cell(record.get(column)) for column in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value) if value and not any(";" in v for v in value) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class RecordWriter:
+    """Append records chunk by chunk; see the module docstring for the crash-safety scheme.
+
+    Use :func:`open_writer` to create one.
+    """
+
+    def __init__(self, path: Path | None, fmt: str, done: int, last_id: str | None) -> None:
+        self.path = path
+        self.fmt = fmt
+        self.done = done
+        self.last_id = last_id
+        if path is None:
+            self._handle = sys.stdout
+            if fmt == "csv":
+                self._handle.write(_serialise([], fmt, header=True))
+            return
+        self.partial = path.with_name(path.name + ".partial")
+        self.checkpoint = path.with_name(path.name + ".partial.ckpt")
+        self._handle = open(self.partial, "a", encoding="utf-8", newline="")
+        if self._handle.tell() == 0 and fmt == "csv":
+            self._handle.write(_serialise([], fmt, header=True))
+            self._commit()
+
+    def write(self, records: Sequence[dict]) -> None:
+        """Append ``records`` and make them durable."""
+        if not records:
+            return
+        self._handle.write(_serialise(records, self.fmt))
+        self.done += len(records)
+        self.last_id = str(records[-1].get("id"))
+        if self.path is None:
+            self._handle.flush()
+        else:
+            self._commit()
+
+    def _commit(self) -> None:
+        self._handle.flush()
+        os.fsync(self._handle.fileno())
+        state = json.dumps(
+            {"records": self.done, "bytes": self._handle.tell(), "last_id": self.last_id, "format": self.fmt}
+        )
+        atomic_write(self.checkpoint, lambda handle: handle.write(state), mode="w")
+
+    def finish(self) -> None:
+        """Close and move the complete output to its final name."""
+        if self.path is None:
+            self._handle.flush()
+            return
+        self._handle.close()
+        os.replace(self.partial, self.path)
+        self.checkpoint.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Close without finishing (the partial output stays for ``--resume``)."""
+        if self.path is not None and not self._handle.closed:
+            self._handle.close()
+
+
+def open_writer(output: str, fmt: str, *, resume: bool, force: bool) -> RecordWriter | None:
+    """Open the output for a run; None when ``resume`` finds the output already complete.
+
+    Raises
+    ------
+    OutputError
+        If the output exists and neither ``resume`` nor ``force`` is given, if a
+        partial output from another format is found, or if it cannot be written.
+    """
+    if output == "-":
+        return RecordWriter(None, fmt, 0, None)
+    path = Path(output)
+    partial = path.with_name(path.name + ".partial")
+    checkpoint = path.with_name(path.name + ".partial.ckpt")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name for the output")
+    if force:
+        partial.unlink(missing_ok=True)
+        checkpoint.unlink(missing_ok=True)
+    elif resume:
+        if path.exists() and not partial.exists():
+            return None
+        if partial.exists():
+            done, last_id = _truncate_to_checkpoint(partial, checkpoint, fmt)
+            try:
+                return RecordWriter(path, fmt, done, last_id)
+            except OSError as exc:
+                raise OutputError(f"{partial}: cannot write ({exc.strerror})") from None
+    elif path.exists() or partial.exists():
+        which = path if path.exists() else partial
+        raise OutputError(f"{which}: already exists; use --resume to continue it or --force to overwrite")
+    try:
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        return RecordWriter(path, fmt, 0, None)
+    except OSError as exc:
+        raise OutputError(f"{partial}: cannot write ({exc.strerror})") from None
+
+
+def _truncate_to_checkpoint(partial: Path, checkpoint: Path, fmt: str) -> tuple[int, str | None]:
+    try:
+        state = json.loads(checkpoint.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        # Killed before the first checkpoint: nothing durable was written.
+        partial.unlink()
+        return 0, None
+    if state.get("format") != fmt:
+        raise OutputError(f"{partial}: was written as {state.get('format')}, not {fmt}; use --force to start over")
+    with open(partial, "r+b") as handle:
+        handle.truncate(int(state["bytes"]))
+    return int(state["records"]), state.get("last_id")

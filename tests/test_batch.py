@@ -1,0 +1,167 @@
+import codecs
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import PORTAL_PAGE, SEEDS
+
+from classify.batch import label_files
+from classify.output import OutputError
+
+
+def _corpus_dir(tmp_path, n=40):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = sorted(p.name for p in SEEDS.glob("*.txt"))[:n]
+    for name in names:
+        (folder / name).write_bytes((SEEDS / name).read_bytes())
+    return folder
+
+
+def _bad_inputs(tmp_path):
+    """Every kind of bad input, generated here (no checked-in binaries)."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "01_portal.txt").write_text(PORTAL_PAGE, encoding="utf-8")
+    (folder / "02_nfd.txt").write_text(__import__("unicodedata").normalize("NFD", PORTAL_PAGE), encoding="utf-8")
+    (folder / "03_utf16.txt").write_bytes(codecs.BOM_UTF16_LE + PORTAL_PAGE.encode("utf-16-le"))
+    (folder / "04_cp1258.txt").write_bytes("Sở Thông tin".replace("ở", "o").encode("cp1258") + b"\xd2")
+    (folder / "05_image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (folder / "06_empty.txt").write_text("", encoding="utf-8")
+    (folder / "07_huge.txt").write_text(PORTAL_PAGE * 400, encoding="utf-8")
+    (folder / "08_page.html").write_text(
+        "<html><head><script>alert('x')</script><style>.a{}</style></head><body><nav>Trang chủ | Tin tức</nav>"
+        f"<h1>Khai trương truyền thanh thông minh</h1>{''.join(f'<p>{line}</p>' for line in PORTAL_PAGE.splitlines())}"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    jsonl = tmp_path / "records.jsonl"
+    jsonl.write_text(
+        json.dumps({"id": "r1", "text": PORTAL_PAGE, "batch": 7}, ensure_ascii=False)
+        + "\n{not json}\n"
+        + json.dumps({"id": "r1", "text": PORTAL_PAGE}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    csv = tmp_path / "rows.csv"
+    csv.write_text(
+        'id,text\nc1,"Dòng đầu.\nSáng 2/4, UBND huyện khai trương hệ thống truyền thanh mới ở 14 xã."\n',
+        encoding="utf-8",
+    )
+    return [str(folder), str(jsonl), str(csv)]
+
+
+def _records(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+def test_bad_inputs_each_become_one_clear_record(tmp_path):
+    out = tmp_path / "out.jsonl"
+    summary = label_files(_bad_inputs(tmp_path), str(out), max_bytes=200_000)
+    records = _records(out)
+    assert len(records) == 12 and summary.labelled + summary.errors == 12
+    by_name = {r["id"].rsplit("/", 1)[-1]: r for r in records}
+    assert by_name["01_portal.txt"]["error"] is None and by_name["01_portal.txt"]["event_type"]
+    assert {k: v for k, v in by_name["02_nfd.txt"].items() if k not in ("id", "source")} == {
+        k: v for k, v in by_name["01_portal.txt"].items() if k not in ("id", "source")
+    }
+    assert by_name["03_utf16.txt"]["error"] is None
+    assert "not valid UTF-8" in by_name["04_cp1258.txt"]["error"]
+    assert "PNG" in by_name["05_image.txt"]["error"]
+    assert "no article text" in by_name["06_empty.txt"]["error"]
+    assert "max-bytes" in by_name["07_huge.txt"]["error"]
+    html = by_name["08_page.html"]
+    assert html["error"] is None and html["title"] == "Khai trương truyền thanh thông minh"
+    assert not any("alert" in s or "Trang chủ" in s for s in html["summary"])
+    assert records[8]["id"] == "r1" and records[8]["batch"] == 7 and records[8]["error"] is None
+    assert "records.jsonl:2: malformed JSON" in records[9]["error"]
+    assert "duplicate id 'r1'" in records[10]["error"]
+    assert summary.duplicates == 1
+    assert records[11]["id"] == "c1" and records[11]["error"] is None
+    text = out.read_text(encoding="utf-8")
+    assert "Mường Tè" in text and "\\u" not in text
+
+
+def test_csv_and_jsonl_outputs_agree(tmp_path):
+    folder = _corpus_dir(tmp_path, 12)
+    label_files([str(folder)], str(tmp_path / "o.jsonl"))
+    label_files([str(folder)], str(tmp_path / "o.csv"))
+    import csv
+
+    rows = list(csv.DictReader(open(tmp_path / "o.csv", encoding="utf-8", newline="")))
+    records = _records(tmp_path / "o.jsonl")
+    assert [r["id"] for r in rows] == [r["id"] for r in records]
+    for row, record in zip(rows, records):
+        assert row["event_type"] == record["event_type"]
+        assert json.loads(row["topic_scores"]) == record["topic_scores"]
+        assert row["topics"] == "; ".join(record["topics"])
+
+
+def test_jobs_2_gives_identical_output(tmp_path):
+    folder = _corpus_dir(tmp_path, 30)
+    label_files([str(folder)], str(tmp_path / "one.jsonl"), jobs=1, chunk_size=4)
+    label_files([str(folder)], str(tmp_path / "two.jsonl"), jobs=2, chunk_size=4)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_existing_output_is_not_overwritten(tmp_path):
+    folder = _corpus_dir(tmp_path, 2)
+    out = tmp_path / "o.jsonl"
+    out.write_text("keep me\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="already exists; use --resume .* or --force"):
+        label_files([str(folder)], str(out))
+    assert out.read_text(encoding="utf-8") == "keep me\n"
+    label_files([str(folder)], str(out), force=True)
+    assert len(_records(out)) == 2
+
+
+def test_cli_usage_errors_exit_2_without_creating_output(tmp_path):
+    out = tmp_path / "o.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "classify.cli", "label", str(tmp_path / "missing"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2 and "missing: no such file or folder" in result.stderr
+    assert not out.exists() and not list(tmp_path.glob("o.jsonl*"))
+
+
+def test_strict_turns_document_errors_into_exit_1(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(PORTAL_PAGE, encoding="utf-8")
+    (folder / "b.txt").write_text("   ", encoding="utf-8")
+    base = [sys.executable, "-m", "classify.cli", "label", str(folder), "--quiet"]
+    assert subprocess.run([*base, "-o", str(tmp_path / "x.jsonl")]).returncode == 0
+    assert subprocess.run([*base, "-o", str(tmp_path / "y.jsonl"), "--strict"]).returncode == 1
+    assert len(_records(tmp_path / "y.jsonl")) == 2
+
+
+def test_kill_and_resume_gives_the_clean_output(tmp_path):
+    folder = _corpus_dir(tmp_path, 120)
+    clean = tmp_path / "clean.jsonl"
+    label_files([str(folder)], str(clean), chunk_size=3)
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "classify.cli", "label", str(folder), "-o", str(out), "--chunk-size", "3", "--quiet"]
+    proc = subprocess.Popen(cmd)
+    partial = tmp_path / "out.jsonl.partial"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if partial.exists() and partial.stat().st_size > 20_000:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run finished before it could be killed; use more documents"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    with open(partial, "a", encoding="utf-8") as handle:
+        handle.write('{"id": "torn')  # whatever the kill left, a torn tail must not survive
+    assert subprocess.run([*cmd, "--resume"]).returncode == 0
+    assert out.read_bytes() == clean.read_bytes()
+    ids = [r["id"] for r in _records(out)]
+    assert len(ids) == len(set(ids)) == 120
+    assert not partial.exists()
