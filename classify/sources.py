@@ -211,7 +211,8 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
                 yield SourceDocument(
                     id=str(path),
                     source=str(path),
-                    error=f"{path}: no column {text_column!r} (columns: {', '.join(columns) or 'none'}); use --text-column",
+                    error=f"{path}: no column {text_column!r} (columns: {', '.join(columns) or 'none'}); "
+                    "use --text-column",
                 )
                 return
             for row_no, row in enumerate(reader, 1):
