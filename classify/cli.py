@@ -110,6 +110,39 @@ def _cmd_label(args: argparse.Namespace) -> int:
     return 1 if args.strict and summary.errors else 0
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import classify
+    from classify.corpus import load_corpus
+    from classify.evaluate import format_metrics
+    from classify.report import evaluate_model, write_report
+
+    model = classify.load(args.model)
+    corpus = load_corpus(args.data, label_fields=list(model.label_fields))
+    result = evaluate_model(model, corpus)
+    print(format_metrics(result["metrics"], f"{args.data}: {result['n']} documents"))
+    for name, cal in result["calibration"].items():
+        print(f"expected calibration error ({name}): {cal['ece']:.3f}")
+    if args.out:
+        written = write_report(result, args.out, title=f"Evaluation on {args.data}")
+        print(f"wrote {', '.join(str(p) for p in written)}")
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    import classify
+    from classify.reading import read_text_file
+
+    model = classify.load(args.model)
+    failures = 0
+    for name in args.files:
+        try:
+            _print_json({"file": name, **model.explain(read_text_file(name), k=args.top, sentences=args.sentences)})
+        except ClassifyError as exc:
+            failures += 1
+            print(f"classify: {exc}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``classify`` command."""
     from classify.models_path import DEFAULT_MODEL_NAME
@@ -147,6 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--title-column", default="title")
     lab.add_argument("--quiet", action="store_true", help="no progress bar and no final counts")
     lab.set_defaults(func=_cmd_label)
+
+    ev = sub.add_parser("evaluate", help="score a model on a labelled corpus; tables, charts and errors")
+    ev.add_argument("--data", required=True, help="folder with labels.jsonl, or a labelled JSONL file")
+    ev.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
+    ev.add_argument("--out", help="folder for metrics.json, report.md, PNG charts, misclassified.jsonl")
+    ev.set_defaults(func=_cmd_evaluate)
+
+    ex = sub.add_parser("explain", help="top n-grams behind each decision and the summary ranking, as JSON")
+    ex.add_argument("files", nargs="+")
+    ex.add_argument("--model")
+    ex.add_argument("--top", type=int, default=8, help="n-grams per label (default 8)")
+    ex.add_argument("--sentences", type=int, default=3)
+    ex.set_defaults(func=_cmd_explain)
 
     t = sub.add_parser("train", help="train a model from a labelled corpus and print cross-validated metrics")
     t.add_argument("--data", default="seeds", help="folder with labels.jsonl, or a JSONL file (default: seeds)")

@@ -97,6 +97,16 @@ class ArticleModel:
         docs = [self.prepare(t, title=h, source=f"text #{i}") for i, (t, h) in enumerate(zip(texts, titles))]
         return self.predict_prepared(docs, sentences=sentences)
 
+    def explain(self, text: str, *, title: str | None = None, k: int = 8, sentences: int | None = None) -> dict:
+        """Probabilities, the top signed n-grams behind each decided label, and the summary ranking.
+
+        See :func:`classify.explain.explain` for the returned structure.
+        """
+        from classify.explain import explain
+
+        count = self.summary_sentences if sentences is None else sentences
+        return explain(self, self.prepare(text, title=title), k=k, sentences=count)
+
     def predict_prepared(self, docs: Sequence[PreparedText], *, sentences: int | None = None) -> list[Prediction]:
         """Label already prepared articles (the fast path used by batch labelling)."""
         if not docs:

@@ -1,0 +1,84 @@
+"""Why the model decided what it did: signed n-gram contributions and summary ranking.
+
+A linear model's score for a label is a sum over features of
+``feature value x weight``; the largest terms (positive: for the label,
+negative: against it) are the n-grams that decided it. Lead-block features are
+prefixed ``lead:`` (they come from the headline and first sentences).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from classify.model import ArticleClassifier
+from classify.text import PreparedText
+
+__all__ = ["label_weights", "top_contributions", "explain"]
+
+
+def label_weights(head, label) -> np.ndarray | None:
+    """Weight vector of ``label`` in a fitted head (calibrated SVM, logistic regression), or None."""
+    estimator = head
+    if hasattr(head, "calibrated_classifiers_"):
+        estimator = head.calibrated_classifiers_[0].estimator
+    if not hasattr(estimator, "coef_"):
+        return None  # constant head: nothing to explain
+    coef = np.asarray(estimator.coef_)
+    classes = list(estimator.classes_)
+    if coef.shape[0] == 1:  # binary: one row, for classes_[1]
+        return coef[0] if label == classes[1] else -coef[0]
+    return coef[classes.index(label)]
+
+
+def top_contributions(row, weights: np.ndarray, names: list[str], k: int = 8) -> list[tuple[str, float]]:
+    """The ``k`` largest signed contributions of one document's features (sparse row)."""
+    row = row.tocsr()
+    contributions = row.data * weights[row.indices]
+    order = np.argsort(-np.abs(contributions))[:k]
+    return [(names[row.indices[i]], round(float(contributions[i]), 4)) for i in order]
+
+
+def explain(model, doc: PreparedText, *, k: int = 8, sentences: int = 3) -> dict:
+    """Probabilities, decided labels with their top n-grams, and the ranked summary candidates.
+
+    Parameters
+    ----------
+    model : classify.predictor.ArticleModel
+    doc : PreparedText
+    k : int, default=8
+        Contributions listed per label.
+    sentences : int, default=3
+
+    Returns
+    -------
+    dict
+        ``{"title", "date", "labels", "scores", "evidence": {field: {label: [(ngram, weight)]}},
+        "summary": [{"position", "score", "selected", "text"}]}``.
+    """
+    classifier: ArticleClassifier = model.classifier
+    features = classifier.transform([doc])
+    proba = classifier.predict_proba_fields([doc], features=features)
+    decided = classifier.decide(proba)[0]
+    names = classifier.vectorizer_.feature_names()
+    evidence: dict[str, dict[str, list]] = {}
+    for name, kind in classifier.label_fields_.items():
+        labels = [decided[name]] if kind == "single" else decided[name]
+        evidence[name] = {}
+        for label in labels:
+            head = classifier.heads_[name] if kind == "single" else classifier.heads_[name][label]
+            weights = label_weights(head, label if kind == "single" else 1)
+            if weights is not None:
+                evidence[name][label] = top_contributions(features[0], weights, names, k)
+    ranked = model.summarizer.rank(doc, sentences)
+    classes = classifier.classes_by_field
+    return {
+        "title": doc.title,
+        "date": doc.date,
+        "labels": decided,
+        "scores": {f: {str(c): round(float(p), 4) for c, p in zip(classes[f], proba[f][0])} for f in proba},
+        "evidence": evidence,
+        "summary": [
+            {"position": r.position, "score": round(r.score, 5), "selected": r.selected, "text": r.text}
+            for r in sorted(ranked, key=lambda r: -r.score)
+        ],
+    }

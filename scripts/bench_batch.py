@@ -1,0 +1,101 @@
+"""Batch labelling benchmark: full pipeline throughput vs underthesea.word_tokenize alone.
+
+Usage:
+    python scripts/bench_batch.py [--data ../shared/data/vietnews_val_1000.jsonl] [--docs 10000]
+                                  [--rss-docs 100000] [--tokenize-sample 1000]
+
+Builds a JSONL input of --docs documents (the articles repeated with new ids), then in one run:
+  * docs/s of `classify label` (clean + classify + summarize + write) with --jobs 1 and --jobs 2,
+    each in a fresh process;
+  * docs/s of underthesea.word_tokenize alone over the same article texts (one core);
+  * the ratios full-pipeline(jobs 1)/word_tokenize and jobs 2/jobs 1;
+  * peak RSS of a --jobs 1 run streaming --rss-docs documents (0 to skip).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_input(records: list[dict], n: int, path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(n):
+            record = records[i % len(records)]
+            handle.write(
+                json.dumps({"id": f"{i:07d}", "title": record["title"], "text": record["text"]}, ensure_ascii=False)
+                + "\n"
+            )
+
+
+def run_label(input_path: Path, jobs: int, workdir: Path) -> tuple[float, float]:
+    """(seconds, peak RSS MiB of the driver process) of one `classify label` run in a fresh process."""
+    output = workdir / f"out-{jobs}-{input_path.stem}.jsonl"
+    code = (
+        "import resource, sys, time; from classify.batch import label_files; t = time.perf_counter(); "
+        f"label_files([{str(input_path)!r}], {str(output)!r}, jobs={jobs}, force=True); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    seconds, rss = map(float, result.stdout.split())
+    output.unlink()
+    return seconds, rss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "vietnews_val_1000.jsonl")
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--rss-docs", type=int, default=100_000)
+    parser.add_argument("--tokenize-sample", type=int, default=1000, help="articles timed with word_tokenize")
+    args = parser.parse_args()
+    if not args.data.exists():
+        print(f"no data at {args.data}; nothing to do")
+        return 0
+    records = [json.loads(line) for line in open(args.data, encoding="utf-8")]
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        input_path = workdir / "input.jsonl"
+        write_input(records, args.docs, input_path)
+        print(f"{args.docs} documents ({len(records)} distinct articles repeated), {os.cpu_count()} cores")
+
+        one_s, one_rss = run_label(input_path, 1, workdir)
+        two_s, _ = run_label(input_path, 2, workdir)
+        full_1, full_2 = args.docs / one_s, args.docs / two_s
+
+        from underthesea import word_tokenize
+
+        sample = [r["text"] for r in records[: args.tokenize_sample]]
+        word_tokenize(sample[0])  # load the model outside the timing
+        started = time.perf_counter()
+        for text in sample:
+            word_tokenize(text)
+        tokenize = len(sample) / (time.perf_counter() - started)
+
+        print(f"full pipeline --jobs 1: {full_1:8.1f} docs/s  (driver peak RSS {one_rss:.0f} MiB)")
+        print(f"full pipeline --jobs 2: {full_2:8.1f} docs/s")
+        print(f"underthesea.word_tokenize alone: {tokenize:8.1f} docs/s ({len(sample)} articles)")
+        print(f"ratio full(jobs 1) / word_tokenize: {full_1 / tokenize:.1f}x   (target >= 10x)")
+        print(f"ratio jobs 2 / jobs 1: {full_2 / full_1:.2f}x   (target >= 1.7x)")
+        if args.rss_docs:
+            big = workdir / "big.jsonl"
+            write_input(records, args.rss_docs, big)
+            input_path.unlink()
+            seconds, rss = run_label(big, 1, workdir)
+            print(
+                f"{args.rss_docs} documents streamed with --jobs 1: peak RSS {rss:.0f} MiB "
+                f"(target < 1024), {args.rss_docs / seconds:.1f} docs/s"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+import json
+
+import pytest
+from conftest import PORTAL_PAGE
+
+from classify.corpus import load_corpus
+from classify.errors import CorpusError
+from classify.report import evaluate_model, expected_calibration_error, write_report
+
+
+def _jsonl(tmp_path, records):
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    return path
+
+
+def test_expected_calibration_error_by_hand():
+    import numpy as np
+
+    ece, bins = expected_calibration_error(np.array([0.95, 0.95, 0.55, 0.55]), np.array([1.0, 1.0, 1.0, 0.0]), bins=10)
+    # bin (0.9,1]: conf .95 acc 1 -> .05 ; bin (0.5,0.6]: conf .55 acc .5 -> .05 ; weights 1/2 each
+    assert ece == pytest.approx(0.05)
+    assert sum(b[2] for b in bins) == 4
+
+
+def test_evaluate_writes_metrics_report_and_valid_pngs(tmp_path, small_model, seed_corpus):
+    docs = seed_corpus.documents[1:40:3]
+    path = _jsonl(tmp_path, [{"id": d.id, "text": d.text, **d.labels} for d in docs])
+    result = evaluate_model(small_model, load_corpus(path))
+    assert result["n"] == len(docs)
+    assert set(result["metrics"]) == {"event_type", "topics"}
+    out = tmp_path / "report"
+    written = write_report(result, out)
+    names = {p.name for p in written}
+    assert {
+        "metrics.json",
+        "report.md",
+        "confusion_event_type.png",
+        "reliability_event_type.png",
+        "per_label_topics.png",
+        "misclassified.jsonl",
+    } <= names
+    for png in out.glob("*.png"):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["metrics"]["event_type"]["n"] == len(docs)
+    assert "ECE" in (out / "report.md").read_text(encoding="utf-8") or "calibration" in (out / "report.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_unseen_label_and_missing_field_are_clear_errors(tmp_path, small_model):
+    path = _jsonl(tmp_path, [{"text": PORTAL_PAGE, "event_type": "training", "topics": ["cinema"]}])
+    with pytest.raises(CorpusError, match="'training' of field 'event_type' are unknown to the model"):
+        evaluate_model(small_model, load_corpus(path))
+    path = _jsonl(tmp_path, [{"text": PORTAL_PAGE, "event_type": "other"}])
+    with pytest.raises(CorpusError, match="no label field 'topics'"):
+        evaluate_model(small_model, load_corpus(path))
+
+
+def test_explain_features_appear_in_the_text(default_model):
+    from classify.text import normalize, syllable_tokenize
+
+    explanation = default_model.explain(PORTAL_PAGE, k=6)
+    tokens = " ".join(syllable_tokenize(normalize(PORTAL_PAGE)))
+    assert explanation["labels"]["event_type"] in explanation["evidence"]["event_type"]
+    for field in explanation["evidence"].values():
+        for ngrams in field.values():
+            assert ngrams
+            for ngram, weight in ngrams:
+                assert ngram.removeprefix("lead:") in tokens and isinstance(weight, float)
+    ranked = explanation["summary"]
+    assert sum(r["selected"] for r in ranked) == 3
+    assert [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)
