@@ -49,7 +49,7 @@ def evaluate_model(model, corpus: Corpus) -> dict:
     """
     fields = model.label_fields
     classes = model.classifier.classes_by_field
-    for name, kind in fields.items():
+    for name in fields:
         if name not in corpus.label_fields:
             raise CorpusError(f"{corpus.source}: no label field {name!r}, which the model predicts")
         unseen = sorted(set(corpus.label_set(name)) - {str(c) for c in classes[name]})
