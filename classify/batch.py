@@ -9,6 +9,7 @@ stops the run. Output writing is crash-safe and resumable (see
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 import time
@@ -124,6 +125,9 @@ def label_documents(
     jobs: int = 1,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     sentences: int = 3,
+    client=None,
+    dask_stats=None,
+    max_in_flight: int | None = None,
 ) -> Iterator[list[dict]]:
     """Yield output records chunk by chunk, in input order.
 
@@ -139,12 +143,23 @@ def label_documents(
     chunk_size : int, default=64
     sentences : int, default=3
         Summary length.
+    client : dask.distributed.Client, optional
+        Run the chunks on this Dask cluster instead (see :mod:`classify.distributed`).
+    dask_stats : classify.distributed.DaskStats, optional
+    max_in_flight : int, optional
+        Dask only: chunks submitted ahead of the one being written.
     """
     from classify.models_path import resolve_model_path
 
     path = str(resolve_model_path(model_path))
     _model(path, trust)  # fail fast (missing or tampered model) before any work
     chunks = _chunks(docs, chunk_size)
+    if client is not None:
+        from classify.distributed import dask_label_chunks
+
+        task = functools.partial(_label_chunk, path, trust, sentences=sentences)
+        yield from dask_label_chunks(client, chunks, task, max_in_flight=max_in_flight, stats=dask_stats)
+        return
     if jobs == 1:
         for chunk in chunks:
             yield _label_chunk(path, trust, chunk, sentences)
@@ -186,6 +201,9 @@ def label_files(
     title_column: str = "title",
     progress: bool = False,
     trust: bool = False,
+    scheduler: str | None = None,
+    dask_stats=None,
+    max_in_flight: int | None = None,
 ) -> BatchSummary:
     """Label every document of ``inputs`` into ``output`` (JSONL or CSV, ``-`` for stdout).
 
@@ -201,6 +219,9 @@ def label_files(
         Overwrite an existing output.
     progress : bool
         Show a progress bar on stderr.
+    scheduler : str, optional
+        ``tcp://HOST:PORT`` of a Dask scheduler, or ``local:N`` for a local
+        cluster of N worker processes; replaces ``jobs``.
 
     Returns
     -------
@@ -223,35 +244,65 @@ def label_files(
             from classify.errors import InputError
 
             raise InputError(f"{name}: no such file or folder")
-    writer = open_writer(output, fmt, resume=resume, force=force)
-    if writer is None:
-        print(f"classify: {output} is already complete; nothing to resume", file=sys.stderr)
-        return summary
-    docs = _mark_duplicates(
-        iter_documents(
-            inputs, text_column=text_column, id_column=id_column, title_column=title_column, max_bytes=max_bytes
-        ),
-        summary,
-    )
-    if writer.done:
-        docs = _skip_done(docs, writer.done, writer.last_id, output)
-        summary.skipped = writer.done
-    bar = tqdm(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
+    client = _connect(scheduler)  # before the output exists: an unreachable scheduler creates nothing
     try:
-        for records in label_documents(
-            docs, model_path=model, trust=trust, jobs=jobs, chunk_size=chunk_size, sentences=sentences
-        ):
-            writer.write(records)
-            errors = sum(1 for r in records if r.get("error"))
-            summary.errors += errors
-            summary.labelled += len(records) - errors
-            bar.update(len(records))
-        writer.finish()
+        writer = open_writer(output, fmt, resume=resume, force=force)
+        if writer is None:
+            print(f"classify: {output} is already complete; nothing to resume", file=sys.stderr)
+            return summary
+        docs = _mark_duplicates(
+            iter_documents(
+                inputs, text_column=text_column, id_column=id_column, title_column=title_column, max_bytes=max_bytes
+            ),
+            summary,
+        )
+        if writer.done:
+            docs = _skip_done(docs, writer.done, writer.last_id, output)
+            summary.skipped = writer.done
+        batches = label_documents(
+            docs,
+            model_path=model,
+            trust=trust,
+            jobs=jobs,
+            chunk_size=chunk_size,
+            sentences=sentences,
+            client=client,
+            dask_stats=dask_stats,
+            max_in_flight=max_in_flight,
+        )
+        bar = tqdm(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
+        try:
+            for records in batches:
+                writer.write(records)
+                errors = sum(1 for r in records if r.get("error"))
+                summary.errors += errors
+                summary.labelled += len(records) - errors
+                bar.update(len(records))
+            writer.finish()
+        finally:
+            writer.close()
+            bar.close()
     finally:
-        writer.close()
-        bar.close()
+        _disconnect(client, scheduler)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _connect(scheduler: str | None):
+    if not scheduler:
+        return None
+    from classify.distributed import connect
+
+    return connect(scheduler)
+
+
+def _disconnect(client, scheduler: str | None) -> None:
+    if client is None:
+        return
+    cluster = client.cluster
+    client.close()
+    if cluster is not None and scheduler.startswith("local:"):
+        cluster.close()
 
 
 def _skip_done(docs: Iterator[SourceDocument], done: int, last_id: str | None, output: str) -> Iterator[SourceDocument]:

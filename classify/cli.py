@@ -104,6 +104,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
         id_column=args.id_column,
         title_column=args.title_column,
         progress=not args.quiet and sys.stderr.isatty(),
+        scheduler=args.scheduler,
     )
     if not args.quiet:
         print(f"classify: {summary.line()}", file=sys.stderr)
@@ -167,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("inputs", nargs="+", help="folders, .txt/.html files, .jsonl/.csv files, or - (JSONL on stdin)")
     lab.add_argument("-o", "--output", required=True, help="output .jsonl or .csv file, or - for stdout")
     lab.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    lab.add_argument(
+        "--scheduler", default=None, help="Dask scheduler tcp://HOST:8786, or local:N for a local cluster of N workers"
+    )
     lab.add_argument("--resume", action="store_true", help="continue an interrupted run")
     lab.add_argument("--force", action="store_true", help="overwrite an existing output")
     lab.add_argument("--strict", action="store_true", help="exit 1 when any document had an error")

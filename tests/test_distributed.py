@@ -1,0 +1,104 @@
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("dask.distributed")
+
+from dask.distributed import Client, LocalCluster  # noqa: E402
+
+from classify.batch import label_files  # noqa: E402
+from classify.distributed import DaskStats  # noqa: E402
+from conftest import SEEDS  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as local:
+        yield local
+
+
+def _inputs(tmp_path, n):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:n]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    return [str(folder)]
+
+
+def test_local_cluster_output_equals_jobs_1(tmp_path, cluster):
+    inputs = _inputs(tmp_path, 40)
+    label_files(inputs, str(tmp_path / "local.jsonl"), chunk_size=4)
+    stats = DaskStats()
+    label_files(
+        inputs,
+        str(tmp_path / "dask.jsonl"),
+        chunk_size=4,
+        scheduler=cluster.scheduler_address,
+        dask_stats=stats,
+        max_in_flight=3,
+    )
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert stats.submitted == 10
+    assert 1 <= stats.max_in_flight_seen <= 3
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path, cluster):
+    inputs = _inputs(tmp_path, 120)
+    label_files(inputs, str(tmp_path / "clean.jsonl"), chunk_size=2)
+    with Client(cluster.scheduler_address) as client:
+        victim = next(iter(client.run(os.getpid).values()))
+    stats = DaskStats()
+
+    def kill_when_running():
+        deadline = time.monotonic() + 60
+        while stats.submitted < 10 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(victim, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_when_running)
+    killer.start()
+    label_files(
+        inputs, str(tmp_path / "dask.jsonl"), chunk_size=2, scheduler=cluster.scheduler_address, dask_stats=stats
+    )
+    killer.join()
+    assert stats.submitted == 60
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "clean.jsonl").read_bytes()
+
+
+def test_unreachable_scheduler_is_a_clear_error_and_creates_nothing(tmp_path):
+    out = tmp_path / "o.jsonl"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "classify.cli",
+            "label",
+            str(SEEDS / "000_bb1379ce06b94f8d.txt"),
+            "-o",
+            str(out),
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CLASSIFY_DASK_TIMEOUT": "2"},
+    )
+    assert result.returncode == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    assert not list(tmp_path.glob("o.jsonl*"))
+
+
+def test_malformed_scheduler_argument(tmp_path):
+    from classify.distributed import SchedulerError, connect
+
+    with pytest.raises(SchedulerError, match="expected tcp://HOST:PORT or local:N"):
+        connect("127.0.0.1:8786")
+    with pytest.raises(SchedulerError, match="expected local:N"):
+        connect("local:two")
