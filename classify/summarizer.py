@@ -3,25 +3,19 @@
 Sentences come from :func:`classify.text.prepare`, so headlines, date lines,
 captions, bylines and portal clutter are never candidates. Each candidate is a
 TF-IDF vector whose IDF weights were learned from a corpus at fit time (and are
-saved with the model); a term the corpus never had (often a name) weighs as
-much as the rarest term it had. Sentences are ranked by personalised PageRank
-over the cosine-similarity graph; the personalisation vector favours sentences
-close to the headline and near the top of the article, as news is written lead
-first. Selection is greedy with maximal marginal relevance, so two
-near-identical sentences are never both chosen. The output is verbatim and in
-document order.
+saved with the model). Sentences are ranked by personalised PageRank over the
+cosine-similarity graph; the personalisation vector favours sentences close to
+the headline and near the top of the article, as news is written lead first.
+Selection is greedy with maximal marginal relevance, so two near-identical
+sentences are never both chosen. The output is verbatim and in document order.
 """
 
 from __future__ import annotations
 
-import inspect
-import math
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
@@ -74,9 +68,6 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         cost on very long inputs (news puts what matters first).
     min_words : int, default=5
         Shorter sentences are not candidates unless nothing else is left.
-    length_penalty : float, default=0.0
-        Relevance is divided by ``(words / mean words) ** length_penalty``, so
-        a positive value favours concise sentences.
     iterations : int, default=60
         Maximum PageRank power iterations.
 
@@ -97,7 +88,6 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         max_similarity: float = 0.7,
         max_candidates: int = 200,
         min_words: int = 5,
-        length_penalty: float = 0.0,
         iterations: int = 60,
     ) -> None:
         self.tokenizer = tokenizer
@@ -109,15 +99,7 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         self.max_similarity = max_similarity
         self.max_candidates = max_candidates
         self.min_words = min_words
-        self.length_penalty = length_penalty
         self.iterations = iterations
-
-    def __setstate__(self, state: dict) -> None:
-        super().__setstate__(state)
-        # A model saved before a parameter existed loads with that parameter's default.
-        for name, param in inspect.signature(type(self).__init__).parameters.items():
-            if name != "self" and name not in self.__dict__:
-                setattr(self, name, param.default)
 
     def fit(self, X: Sequence[PreparedText | str], y: object = None) -> TextRankSummarizer:
         """Learn vocabulary and IDF weights from articles (each article is one IDF document).
@@ -156,7 +138,7 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         document : PreparedText or str
             A prepared article or raw text.
         count : int, default=3
-            Sentences to choose (``min(count, available)``).
+            Sentences to choose (at most ``min(count, candidates)``).
         max_chars : int, optional
             Character budget of the chosen sentences (joined by spaces); a
             sentence that would overflow it is skipped.
@@ -175,7 +157,7 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         positions = [i for i, n in enumerate(word_counts) if n >= self.min_words] or list(range(len(sentences)))
         candidates = [sentences[i] for i in positions]
 
-        vectors = self._vectorize([*candidates, doc.title or ""])
+        vectors = self.vectorizer_.transform([*candidates, doc.title or ""])
         vectors, title_vector = vectors[:-1], vectors[-1]
         similarity = (vectors @ vectors.T).toarray()
         np.fill_diagonal(similarity, 0.0)
@@ -183,8 +165,7 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         prior = self._prior(title_similarity, np.asarray(positions, dtype=float))
         scores = self._pagerank(similarity, prior)
 
-        lengths = np.asarray([word_counts[i] for i in positions], dtype=float)
-        chosen = self._select(scores, similarity, candidates, lengths, count, max_chars)
+        chosen = self._select(scores, similarity, candidates, count, max_chars)
         score_by_position = dict(zip(positions, scores))
         selected = {positions[k] for k in chosen}
         return [
@@ -206,51 +187,11 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         Returns
         -------
         list of str
-            ``min(count, candidates)`` sentences when no ``max_chars`` is given;
+            ``min(count, candidates)`` sentences, fewer only when ``max_chars``
+            is reached or the rest are near-duplicates of chosen sentences;
             empty when the document has no sentence.
         """
         return [r.text for r in self.rank(document, count, max_chars=max_chars) if r.selected]
-
-    def _vectorize(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """L2-normalised sublinear TF-IDF rows; unseen terms get the largest fitted IDF.
-
-        The columns of unseen terms are local to this call, so similarities
-        within one document count shared names the fitting corpus never had.
-        """
-        vocabulary = self.vectorizer_.vocabulary_
-        idf = self.vectorizer_.idf_
-        import os
-
-        unseen_idf = (
-            0.0
-            if os.environ.get("OOVQ") == "off"
-            else float(np.quantile(idf, float(os.environ.get("OOVQ", "1"))))
-            if idf.size
-            else 1.0
-        )
-        analyze = self.vectorizer_.build_analyzer()
-        unseen: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        values: list[float] = []
-        for row, text in enumerate(texts):
-            for term, n in Counter(analyze(text)).items():
-                col = vocabulary.get(term)
-                if col is None:
-                    col = unseen.setdefault(term, len(vocabulary) + len(unseen))
-                    weight = unseen_idf
-                    if unseen_idf == 0:
-                        continue
-                else:
-                    weight = idf[col]
-                rows.append(row)
-                cols.append(col)
-                values.append((1.0 + math.log(n)) * weight)
-        matrix = sparse.csr_matrix(
-            (values, (rows, cols)), shape=(len(texts), len(vocabulary) + len(unseen)), dtype=np.float64
-        )
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        return sparse.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ matrix
 
     def _prior(self, title_similarity: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
         prior = self.position_weight * np.exp(-positions / max(self.position_decay, 1e-9))
@@ -277,13 +218,10 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         scores: np.ndarray,
         similarity: np.ndarray,
         candidates: Sequence[str],
-        lengths: np.ndarray,
         count: int,
         max_chars: int | None,
     ) -> list[int]:
         relevance = scores / scores.max() if scores.max() > 0 else scores
-        if self.length_penalty:
-            relevance = relevance / (np.maximum(lengths, 1.0) / lengths.mean()) ** self.length_penalty
         chosen: list[int] = []
         texts: set[str] = set()  # identical sentences whose vectors are empty have similarity 0
         used_chars = 0

@@ -123,9 +123,8 @@ def format_table(results: dict[str, dict[str, float]]) -> str:
     width = max(len(name) for name in results)
     lines = [f"{'system':<{width}}  {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-L':>8} {'ms/doc':>8}"]
     for name, r in results.items():
-        lines.append(
-            f"{name:<{width}}  {100 * r['rouge1']:8.2f} {100 * r['rouge2']:8.2f} {100 * r['rougeL']:8.2f} {r['ms']:8.3f}"
-        )
+        rouge = " ".join(f"{100 * r[key]:8.2f}" for key in ROUGE_KEYS)
+        lines.append(f"{name:<{width}}  {rouge} {r['ms']:8.3f}")
     return "\n".join(lines)
 
 
@@ -143,6 +142,19 @@ def format_ratios(results: dict[str, dict[str, float]]) -> str:
     if "sumy-TextRank" in results:
         lines.append(f"ours/sumy-TextRank ms/doc: {_ratio(ours['ms'], results['sumy-TextRank']['ms'])}")
     return "\n".join(lines)
+
+
+def _with_class_defaults(summarizer):
+    """A TextRankSummarizer with the class defaults and ``summarizer``'s fitted IDF, or None if they are the same."""
+    from classify.summarizer import TextRankSummarizer
+
+    if not isinstance(summarizer, TextRankSummarizer):
+        return None
+    defaults = TextRankSummarizer(tokenizer=summarizer.tokenizer)
+    if defaults.get_params() == summarizer.get_params():
+        return None
+    defaults.vectorizer_ = summarizer.vectorizer_
+    return defaults
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("sumy is not installed (pip install sumy): comparing with Lead-k only.", file=sys.stderr)
     systems["ours"] = lambda doc, count: summarizer(doc, count)
+    defaults = _with_class_defaults(summarizer)
+    if defaults is not None:
+        print("the model's summarizer is not TextRankSummarizer's defaults: retrain to ship them", file=sys.stderr)
+        systems["ours-defaults"] = lambda doc, count: defaults(doc, count)
 
     results = evaluate(systems, docs, references, args.sentences)
     print(f"{len(docs)} articles from {args.data}, {args.sentences} sentences per summary (Lead-k: k sentences)")

@@ -32,14 +32,13 @@ from classify.summarizer import TextRankSummarizer  # noqa: E402
 from classify.text import PreparedText  # noqa: E402
 
 GRID: dict[str, list] = {
-    "damping": [0.1, 0.2, 0.3, 0.5, 0.7, 0.85],
-    "title_weight": [0.0, 1.0, 2.0, 4.0, 8.0, 16.0],
-    "position_decay": [1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0],
-    "position_weight": [0.0, 0.5, 1.0, 2.0, 4.0],
-    "redundancy": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0],
+    "damping": [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.85],
+    "title_weight": [0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0],
+    "position_decay": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 12.0],
+    "position_weight": [0.0, 0.5, 0.75, 1.0, 1.5, 2.0],
+    "redundancy": [0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0],
     "max_similarity": [0.5, 0.6, 0.7, 0.8],
-    "min_words": [3, 5, 8, 10, 12],
-    "length_penalty": [0.0, 0.25, 0.5, 1.0],
+    "min_words": [3, 5, 6, 8, 10],
 }
 
 # Filled in each worker process by _init (the documents are sent once, not with every task).

@@ -160,15 +160,6 @@ def test_deterministic_and_picklable():
     assert pickle.loads(pickle.dumps(summarizer))(PORTAL_PAGE, 3) == first
 
 
-def test_model_saved_before_a_parameter_existed_loads_with_its_default():
-    state = dict(fitted().__getstate__())
-    del state["length_penalty"]
-    restored = TextRankSummarizer.__new__(TextRankSummarizer)
-    restored.__setstate__(state)
-    assert restored.length_penalty == TextRankSummarizer().length_penalty
-    assert restored(DISTINCT, 2) == fitted()(DISTINCT, 2)
-
-
 def test_unfitted_and_empty_fit_raise():
     with pytest.raises(NotFittedError):
         TextRankSummarizer()(DISTINCT, 2)
