@@ -36,12 +36,12 @@ def write_input(records: list[dict], n: int, path: Path) -> None:
             )
 
 
-def run_label(input_path: Path, jobs: int, workdir: Path) -> tuple[float, float]:
+def run_label(input_path: Path, jobs: int, workdir: Path, scheduler: str | None = None) -> tuple[float, float]:
     """(seconds, peak RSS MiB of the driver process) of one `classify label` run in a fresh process."""
-    output = workdir / f"out-{jobs}-{input_path.stem}.jsonl"
+    output = workdir / f"out-{jobs}-{scheduler and scheduler.replace(':', '')}-{input_path.stem}.jsonl"
     code = (
         "import resource, sys, time; from classify.batch import label_files; t = time.perf_counter(); "
-        f"label_files([{str(input_path)!r}], {str(output)!r}, jobs={jobs}, force=True); "
+        f"label_files([{str(input_path)!r}], {str(output)!r}, jobs={jobs}, force=True, scheduler={scheduler!r}); "
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)

@@ -1,0 +1,45 @@
+"""Dask overhead: `--jobs 2` (joblib) vs `--scheduler local:2` (Dask LocalCluster) on one machine.
+
+Usage: python scripts/bench_dask.py [--data ../shared/data/vietnews_val_1000.jsonl] [--docs 10000]
+
+Both runs label the same --docs documents (the articles repeated with new ids) in fresh processes,
+cluster start-up included, and must write identical output; prints docs/s and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_batch import ROOT, run_label, write_input  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "vietnews_val_1000.jsonl")
+    parser.add_argument("--docs", type=int, default=10_000)
+    args = parser.parse_args()
+    if not args.data.exists():
+        print(f"no data at {args.data}; nothing to do")
+        return 0
+    records = [json.loads(line) for line in open(args.data, encoding="utf-8")]
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        input_path = workdir / "input.jsonl"
+        write_input(records, args.docs, input_path)
+        joblib_s, _ = run_label(input_path, 2, workdir)
+        dask_s, _ = run_label(input_path, 1, workdir, scheduler="local:2")
+    print(f"{args.docs} documents")
+    print(f"--jobs 2 (joblib):              {args.docs / joblib_s:8.1f} docs/s")
+    print(f"--scheduler local:2 (Dask):     {args.docs / dask_s:8.1f} docs/s (cluster start-up included)")
+    print(f"ratio Dask / joblib: {joblib_s / dask_s:.2f}  (target >= 0.85, i.e. within 15%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
