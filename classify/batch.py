@@ -152,7 +152,14 @@ def label_documents(
     from classify.models_path import resolve_model_path
 
     path = str(resolve_model_path(model_path))
-    _model(path, trust)  # fail fast (missing or tampered model) before any work
+    if jobs == 1 and client is None:
+        _model(path, trust)  # fail fast (missing or tampered model) before any work
+    else:
+        # The workers load it; here only the checks, so the driver does not spend
+        # a core unpickling a model it never uses while the workers start.
+        from classify.persist import verify_model
+
+        verify_model(path, trust=trust)
     chunks = _chunks(docs, chunk_size)
     if client is not None:
         from classify.distributed import dask_label_chunks
@@ -195,6 +202,7 @@ def label_files(
     fmt: str | None = None,
     sentences: int = 3,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    checkpoint_seconds: float = 1.0,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     text_column: str = "text",
     id_column: str = "id",
@@ -217,6 +225,9 @@ def label_files(
         Continue an interrupted run (skips the documents already written).
     force : bool
         Overwrite an existing output.
+    checkpoint_seconds : float, default=1.0
+        Least time between two checkpoints (fsync of the output and of the
+        resume state); a crash loses at most this much work.
     progress : bool
         Show a progress bar on stderr.
     scheduler : str, optional
@@ -246,7 +257,7 @@ def label_files(
             raise InputError(f"{name}: no such file or folder")
     client = _connect(scheduler)  # before the output exists: an unreachable scheduler creates nothing
     try:
-        writer = open_writer(output, fmt, resume=resume, force=force)
+        writer = open_writer(output, fmt, resume=resume, force=force, commit_seconds=checkpoint_seconds)
         if writer is None:
             print(f"classify: {output} is already complete; nothing to resume", file=sys.stderr)
             return summary

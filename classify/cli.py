@@ -99,6 +99,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
         fmt=args.format,
         sentences=args.sentences,
         chunk_size=args.chunk_size,
+        checkpoint_seconds=args.checkpoint_every,
         max_bytes=args.max_bytes,
         text_column=args.text_column,
         id_column=args.id_column,
@@ -178,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--max-bytes", type=int, default=10_000_000, help="larger documents become errors")
     lab.add_argument("--sentences", type=int, default=3, help="sentences in each summary (default 3)")
     lab.add_argument("--chunk-size", type=int, default=64, help="documents per work unit (default 64)")
+    lab.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="make the output durable (fsync + checkpoint for --resume) at most this often (default 1)",
+    )
     lab.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
     lab.add_argument("--text-column", default="text", help="CSV column / JSONL field with the text")
     lab.add_argument("--id-column", default="id")

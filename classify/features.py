@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from classify.ngram_index import NgramIndex, SyllableIds, join_codes
 from classify.text import PreparedText, prepare, resolve_tokenizer
 
 __all__ = ["ArticleVectorizer", "as_prepared"]
@@ -64,6 +65,10 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
     body_vectorizer_ : TfidfVectorizer
     lead_vectorizer_ : TfidfVectorizer or None
     n_features_out_ : int
+    indexes_ : dict or None
+        With the syllable tokenizer: the vocabularies compiled to integer keys
+        (:class:`~classify.ngram_index.NgramIndex`), used by :meth:`transform`
+        instead of the vectorizers' own (slower, equal) transform.
     """
 
     def __init__(
@@ -122,17 +127,44 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
             blocks.append(lead * self.lead_weight)
         matrix = sp.hstack(blocks, format="csr")
         self.n_features_out_ = matrix.shape[1]
+        self.indexes_ = self._compile() if self.tokenizer == "syllable" else None
         return matrix
+
+    def _compile(self) -> dict:
+        ids = SyllableIds()
+        indexes = {"ids": ids, "body": NgramIndex(self.body_vectorizer_, ids)}
+        if self.lead_vectorizer_ is not None:
+            indexes["lead"] = NgramIndex(self.lead_vectorizer_, ids)
+        for vectorizer in (self.body_vectorizer_, self.lead_vectorizer_):
+            if vectorizer is not None and hasattr(vectorizer, "stop_words_"):
+                del vectorizer.stop_words_  # terms cut by min_df/max_df: only for introspection, can be huge
+        return indexes
 
     def transform(self, X: Sequence[ArticleLike]) -> sp.csr_matrix:
         """Feature matrix of articles ``X`` (raw texts or :class:`PreparedText`)."""
         check_is_fitted(self, "body_vectorizer_")
         docs = as_prepared(X)
+        if getattr(self, "indexes_", None):
+            return self._transform_indexed(docs)
         blocks = [self.body_vectorizer_.transform([full_text(d) for d in docs])]
         if self.lead_vectorizer_ is not None:
             blocks.append(
                 self.lead_vectorizer_.transform([lead_text(d, self.lead_sentences) for d in docs]) * self.lead_weight
             )
+        return sp.hstack(blocks, format="csr")
+
+    def _transform_indexed(self, docs: list[PreparedText]) -> sp.csr_matrix:
+        syllables = [doc.syllables for doc in docs]
+        articles = [s.codes(self.indexes_["ids"]) for s in syllables]
+        codes, row_of = join_codes(articles)
+        blocks = [self.indexes_["body"].transform_codes(codes, row_of, len(docs))]
+        if "lead" in self.indexes_:
+            # The lead is a prefix of each article's syllables: mask the rest out.
+            starts = np.concatenate([[0], np.cumsum([len(a) + 1 for a in articles])[:-1]]).astype(np.intp)
+            lead_lengths = np.array([s.lead_length(self.lead_sentences) for s in syllables], dtype=np.intp)
+            in_lead = np.arange(len(codes)) - starts[row_of] < lead_lengths[row_of]
+            lead = self.indexes_["lead"].transform_codes(np.where(in_lead, codes, 0), row_of, len(docs))
+            blocks.append(lead * self.lead_weight)
         return sp.hstack(blocks, format="csr")
 
     def feature_names(self) -> list[str]:

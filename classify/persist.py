@@ -22,7 +22,15 @@ import joblib
 
 from classify.errors import ModelError, ModelVersionError
 
-__all__ = ["FORMAT_VERSION", "save_model", "load_model", "manifest_path", "library_versions", "atomic_write"]
+__all__ = [
+    "FORMAT_VERSION",
+    "save_model",
+    "load_model",
+    "verify_model",
+    "manifest_path",
+    "library_versions",
+    "atomic_write",
+]
 
 FORMAT_VERSION = 1
 REBUILD_HINT = "rebuild it with `python scripts/train.py` (or `classify train --data DIR --out PATH`)"
@@ -147,6 +155,37 @@ def check_compatible(manifest: dict, where: str) -> None:
         )
 
 
+def verify_model(path: str | Path, *, trust: bool = False) -> dict:
+    """Run every check :func:`load_model` runs before unpickling, without unpickling.
+
+    Batch drivers call this to fail fast while their workers do the loading.
+
+    Returns
+    -------
+    dict
+        The manifest (empty when ``trust`` is set).
+
+    Raises
+    ------
+    ModelError, ModelVersionError
+        As :func:`load_model`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: model file not found; {REBUILD_HINT}")
+    if trust:
+        return {}
+    manifest = read_manifest(path)
+    actual = sha256_file(path)
+    if actual != manifest["sha256"]:
+        raise ModelError(
+            f"{path}: sha256 {actual[:12]}… does not match its manifest ({str(manifest['sha256'])[:12]}…); "
+            "the file was modified or corrupted and was not loaded"
+        )
+    check_compatible(manifest, str(path))
+    return manifest
+
+
 def load_model(path: str | Path, *, trust: bool = False) -> tuple[Any, dict]:
     """Load a model saved by :func:`save_model` after checking it.
 
@@ -172,18 +211,7 @@ def load_model(path: str | Path, *, trust: bool = False) -> tuple[Any, dict]:
         Saved by another model format or scikit-learn version.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: model file not found; {REBUILD_HINT}")
-    manifest: dict = {}
-    if not trust:
-        manifest = read_manifest(path)
-        actual = sha256_file(path)
-        if actual != manifest["sha256"]:
-            raise ModelError(
-                f"{path}: sha256 {actual[:12]}… does not match its manifest ({str(manifest['sha256'])[:12]}…); "
-                "the file was modified or corrupted and was not loaded"
-            )
-        check_compatible(manifest, str(path))
+    manifest = verify_model(path, trust=trust)
     try:
         obj = joblib.load(path)
     except Exception as exc:

@@ -12,6 +12,22 @@ from classify.text import PreparedText, prepare
 
 __all__ = ["ArticleModel"]
 
+_THREADPOOLS = None
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread.
+
+    The summarizer multiplies many tiny matrices; a multi-threaded BLAS spends
+    ~10x longer waking threads than computing them.
+    """
+    global _THREADPOOLS
+    if _THREADPOOLS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _THREADPOOLS = ThreadpoolController()
+    return _THREADPOOLS.limit(limits=1, user_api="blas")
+
 
 class ArticleModel:
     """Everything needed to label and summarize articles, saved as one joblib file.
@@ -39,6 +55,9 @@ class ArticleModel:
         self.summarizer = summarizer
         self.summary_sentences = summary_sentences
         self.manifest = manifest or {}
+        indexes = getattr(classifier.vectorizer_, "indexes_", None) if hasattr(classifier, "vectorizer_") else None
+        if indexes and hasattr(summarizer, "share_syllable_ids"):
+            summarizer.share_syllable_ids(indexes["ids"])
 
     @property
     def label_fields(self) -> dict[str, str]:
@@ -112,6 +131,10 @@ class ArticleModel:
         if not docs:
             return []
         count = self.summary_sentences if sentences is None else sentences
+        with _one_blas_thread():
+            return self._predict_prepared(docs, count)
+
+    def _predict_prepared(self, docs: Sequence[PreparedText], count: int) -> list[Prediction]:
         proba = self.classifier.predict_proba_fields(docs)
         decided = self.classifier.decide(proba)
         classes = self.classifier.classes_by_field

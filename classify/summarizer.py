@@ -20,6 +20,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from classify.ngram_index import NgramIndex, SyllableIds
 from classify.text import PreparedText, prepare, resolve_tokenizer
 
 __all__ = ["Summarizer", "TextRankSummarizer", "RankedSentence"]
@@ -68,8 +69,6 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         cost on very long inputs (news puts what matters first).
     min_words : int, default=5
         Shorter sentences are not candidates unless nothing else is left.
-    iterations : int, default=60
-        Maximum PageRank power iterations.
 
     Attributes
     ----------
@@ -88,7 +87,6 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         max_similarity: float = 0.7,
         max_candidates: int = 200,
         min_words: int = 5,
-        iterations: int = 60,
     ) -> None:
         self.tokenizer = tokenizer
         self.damping = damping
@@ -99,7 +97,6 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         self.max_similarity = max_similarity
         self.max_candidates = max_candidates
         self.min_words = min_words
-        self.iterations = iterations
 
     def fit(self, X: Sequence[PreparedText | str], y: object = None) -> TextRankSummarizer:
         """Learn vocabulary and IDF weights from articles (each article is one IDF document).
@@ -126,7 +123,38 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
             dtype=np.float64,
         )
         self.vectorizer_.fit(["\n".join([d.title or "", *d.sentences]) for d in docs])
+        self.index_ = NgramIndex(self.vectorizer_, SyllableIds()) if self.tokenizer == "syllable" else None
         return self
+
+    def share_syllable_ids(self, ids: SyllableIds) -> None:
+        """Recompile the index over ``ids`` (e.g. the classifier's), so an article is encoded once for both."""
+        check_is_fitted(self, "vectorizer_")
+        if getattr(self, "index_", None) is not None and self.index_.ids is not ids:
+            self.index_ = NgramIndex(self.vectorizer_, ids)
+
+    def _sentence_vectors(self, doc: PreparedText, positions: list[int]) -> np.ndarray:
+        """L2-normalised TF-IDF rows of the sentences at ``positions``, then of the headline (dense)."""
+        index = getattr(self, "index_", None)
+        if index is None:
+            texts = [doc.sentences[i] for i in positions] + [doc.title or ""]
+            return self.vectorizer_.transform(texts).toarray()
+        syllables = doc.syllables
+        lengths = syllables.part_lengths()  # the headline, each sentence, each extra line
+        # Row of every part in the output: candidates first, the headline last, the rest dropped.
+        row_of_part = np.full(len(lengths), -1, dtype=np.intp)
+        row_of_part[np.asarray(positions, dtype=np.intp) + 1] = np.arange(len(positions))
+        row_of_part[0] = len(positions)
+        rows = np.repeat(row_of_part, lengths)
+        columns = index.unigram_columns(syllables.codes(index.ids))
+        keep = (rows >= 0) & (columns >= 0)
+        rows, columns = rows[keep], columns[keep]
+        # A dense block over the few columns this article uses: cheaper than scipy.sparse at this size.
+        used, local = np.unique(columns, return_inverse=True)
+        counts = np.bincount(rows * len(used) + local, minlength=(len(positions) + 1) * len(used))
+        counts = counts.reshape(len(positions) + 1, len(used))
+        vectors = np.where(counts > 0, index.weight(np.maximum(counts, 1), used[None, :]), 0.0)
+        norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))[:, None]
+        return vectors / np.where(norms > 0, norms, 1.0)
 
     def rank(
         self, document: PreparedText | str, count: int = 3, *, max_chars: int | None = None
@@ -148,29 +176,31 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         list of RankedSentence
             The first ``max_candidates`` sentences in document order.
         """
-        check_is_fitted(self, "vectorizer_")
         doc = document if isinstance(document, PreparedText) else prepare(document)
         sentences = doc.sentences[: self.max_candidates]
+        positions, scores, chosen = self._choose(doc, count, max_chars)
+        score_by_position = dict(zip(positions, scores.tolist()))
+        selected = {positions[k] for k in chosen}
+        return [RankedSentence(i, s, score_by_position.get(i, 0.0), i in selected) for i, s in enumerate(sentences)]
+
+    def _choose(self, doc: PreparedText, count: int, max_chars: int | None) -> tuple[list[int], np.ndarray, list[int]]:
+        """Candidate positions, their scores, and the indexes (into the candidates) of the chosen ones."""
+        check_is_fitted(self, "vectorizer_")
+        sentences = doc.sentences[: self.max_candidates]
         if not sentences or count <= 0:
-            return [RankedSentence(i, s, 0.0, False) for i, s in enumerate(sentences)]
+            return [], np.zeros(0), []
         word_counts = [len(s.split()) for s in sentences]
         positions = [i for i, n in enumerate(word_counts) if n >= self.min_words] or list(range(len(sentences)))
         candidates = [sentences[i] for i in positions]
 
-        vectors = self.vectorizer_.transform([*candidates, doc.title or ""])
+        vectors = self._sentence_vectors(doc, positions)
         vectors, title_vector = vectors[:-1], vectors[-1]
-        similarity = (vectors @ vectors.T).toarray()
+        similarity = vectors @ vectors.T
         np.fill_diagonal(similarity, 0.0)
-        title_similarity = (vectors @ title_vector.T).toarray().ravel() if doc.title else None
+        title_similarity = vectors @ title_vector if doc.title else None
         prior = self._prior(title_similarity, np.asarray(positions, dtype=float))
         scores = self._pagerank(similarity, prior)
-
-        chosen = self._select(scores, similarity, candidates, count, max_chars)
-        score_by_position = dict(zip(positions, scores))
-        selected = {positions[k] for k in chosen}
-        return [
-            RankedSentence(i, s, float(score_by_position.get(i, 0.0)), i in selected) for i, s in enumerate(sentences)
-        ]
+        return positions, scores, self._select(scores, similarity, candidates, count, max_chars)
 
     def __call__(self, document: PreparedText | str, count: int = 3, *, max_chars: int | None = None) -> list[str]:
         """The chosen sentences, verbatim, in document order.
@@ -191,7 +221,9 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
             is reached or the rest are near-duplicates of chosen sentences;
             empty when the document has no sentence.
         """
-        return [r.text for r in self.rank(document, count, max_chars=max_chars) if r.selected]
+        doc = document if isinstance(document, PreparedText) else prepare(document)
+        positions, _, chosen = self._choose(doc, count, max_chars)
+        return [doc.sentences[positions[k]] for k in sorted(chosen)]
 
     def _prior(self, title_similarity: np.ndarray | None, positions: np.ndarray) -> np.ndarray:
         prior = self.position_weight * np.exp(-positions / max(self.position_decay, 1e-9))
@@ -204,14 +236,9 @@ class TextRankSummarizer(Summarizer, BaseEstimator):
         row_sums = similarity.sum(axis=1, keepdims=True)
         # Sentences sharing no word with any other send their mass along the prior.
         transition = np.where(row_sums > 0, similarity / np.where(row_sums > 0, row_sums, 1.0), prior[None, :])
-        rank = prior.copy()
-        for _ in range(self.iterations):
-            updated = (1 - self.damping) * prior + self.damping * (transition.T @ rank)
-            if np.abs(updated - rank).sum() < 1e-9:
-                rank = updated
-                break
-            rank = updated
-        return rank
+        # The fixed point of rank = (1 - d) prior + d T'rank, solved directly (n <= max_candidates).
+        system = np.eye(len(prior)) - self.damping * transition.T
+        return np.linalg.solve(system, (1 - self.damping) * prior)
 
     def _select(
         self,

@@ -147,11 +147,12 @@ def test_kill_and_resume_gives_the_clean_output(tmp_path):
     label_files([str(folder)], str(clean), chunk_size=3)
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "classify.cli", "label", str(folder), "-o", str(out), "--chunk-size", "3", "--quiet"]
-    proc = subprocess.Popen(cmd)
+    proc = subprocess.Popen([*cmd, "--checkpoint-every", "0"])
     partial = tmp_path / "out.jsonl.partial"
+    checkpoint = tmp_path / "out.jsonl.partial.ckpt"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if partial.exists() and partial.stat().st_size > 20_000:
+        if checkpoint.exists() and partial.exists() and partial.stat().st_size > 20_000:
             break
         time.sleep(0.01)
     assert proc.poll() is None, "the run finished before it could be killed; use more documents"
@@ -165,3 +166,19 @@ def test_kill_and_resume_gives_the_clean_output(tmp_path):
     ids = [r["id"] for r in _records(out)]
     assert len(ids) == len(set(ids)) == 120
     assert not partial.exists()
+
+
+def test_checkpoints_are_paced_in_time(tmp_path):
+    from classify.output import open_writer
+
+    out = tmp_path / "paced.jsonl"
+    writer = open_writer(str(out), "jsonl", resume=False, force=False, commit_seconds=3600)
+    writer.write([{"id": "a"}])
+    writer.write([{"id": "b"}])
+    checkpoint = tmp_path / "paced.jsonl.partial.ckpt"
+    assert not checkpoint.exists()  # nothing durable yet: a crash now would redo both records
+    writer.commit_seconds = 0
+    writer.write([{"id": "c"}])
+    assert json.loads(checkpoint.read_text())["records"] == 3
+    writer.finish()
+    assert [r["id"] for r in _records(out)] == ["a", "b", "c"] and not checkpoint.exists()

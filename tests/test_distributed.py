@@ -9,11 +9,11 @@ import pytest
 
 pytest.importorskip("dask.distributed")
 
+from conftest import SEEDS  # noqa: E402
 from dask.distributed import Client, LocalCluster  # noqa: E402
 
 from classify.batch import label_files  # noqa: E402
 from classify.distributed import DaskStats  # noqa: E402
-from conftest import SEEDS  # noqa: E402
 
 
 @pytest.fixture(scope="module")

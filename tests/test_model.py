@@ -113,3 +113,36 @@ def test_foreign_language_text_is_low_confidence_not_a_crash(default_model):
     assert prediction.event_type in default_model.classifier.classes_["event_type"]
     assert prediction.event_confidence < 0.5
     assert prediction.topics == []
+
+
+def test_compiled_paths_equal_scikit_learn(small_model, seed_corpus):
+    """The indexed transform and the direct calibrated-SVM probabilities change speed, not results."""
+    import scipy.sparse as sp
+
+    from classify.features import full_text, lead_text
+    from classify.model import _calibrated_svm_proba
+
+    classifier = small_model.classifier
+    vectorizer = classifier.vectorizer_
+    assert vectorizer.indexes_ is not None
+    docs = [prepare(d.text, title=d.title) for d in seed_corpus.documents[1::9]]
+    fast = vectorizer.transform(docs)
+    reference = sp.hstack(
+        [
+            vectorizer.body_vectorizer_.transform([full_text(d) for d in docs]),
+            vectorizer.lead_vectorizer_.transform([lead_text(d, vectorizer.lead_sentences) for d in docs])
+            * vectorizer.lead_weight,
+        ],
+        format="csr",
+    )
+    assert fast.shape == reference.shape and fast.nnz == reference.nnz
+    assert abs(fast - reference).max() < 1e-12
+    heads = [classifier.heads_["event_type"], *classifier.heads_["topics"].values()]
+    for head in heads:
+        direct = _calibrated_svm_proba(head, fast)
+        assert direct is not None
+        assert np.allclose(direct, head.predict_proba(fast), atol=1e-12)
+
+
+def test_syllable_ids_are_shared_with_the_summarizer(small_model):
+    assert small_model.summarizer.index_.ids is small_model.classifier.vectorizer_.indexes_["ids"]

@@ -7,6 +7,7 @@ import random
 import re
 from functools import cache
 
+import numpy as np
 import pytest
 from conftest import PORTAL_PAGE
 from hypothesis import HealthCheck, given, settings
@@ -218,3 +219,14 @@ def test_public_api_summarize():
     budgeted = classify.summarize(PORTAL_PAGE, sentences=3, max_chars=250)
     assert len(" ".join(budgeted)) <= 250
     assert classify.summarize("", sentences=2) == []
+
+
+def test_compiled_index_gives_the_same_ranking_as_the_vectorizer():
+    fast = fitted()
+    slow = pickle.loads(pickle.dumps(fast))
+    slow.index_ = None  # the scikit-learn transform path
+    for text in [*ARTICLES, PORTAL_PAGE, DISTINCT]:
+        doc = prepare(text)
+        a, b = fast.rank(doc, 3), slow.rank(doc, 3)
+        assert [r.selected for r in a] == [r.selected for r in b]
+        assert np.allclose([r.score for r in a], [r.score for r in b], atol=1e-12)

@@ -1,0 +1,96 @@
+"""The compiled n-gram index must give exactly what TfidfVectorizer gives."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from classify.ngram_index import KeyTable, NgramIndex, SyllableIds, encode, join_codes
+from classify.text import prepare, syllable_tokenize
+
+ARTICLES = [
+    "Sở Thông tin và Truyền thông tỉnh Nghệ An tổ chức hội nghị tổng kết công tác năm 2019.",
+    "Bưu điện tỉnh triển khai dịch vụ bưu chính công ích, chi trả lương hưu tại nhà cho 12.000 người.",
+    "Đài Phát thanh - Truyền hình tỉnh kỷ niệm 40 năm ngày phát sóng chương trình đầu tiên.",
+    "Hội thảo an toàn thông tin: các cơ quan nhà nước cần diễn tập ứng cứu sự cố mã độc.",
+]
+
+
+def _vectorizer(**params) -> TfidfVectorizer:
+    return TfidfVectorizer(tokenizer=syllable_tokenize, lowercase=False, token_pattern=None, **params)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ngram_range": (1, 1)},
+        {"ngram_range": (1, 3), "sublinear_tf": True},
+        {"ngram_range": (2, 3), "min_df": 2},
+        {"ngram_range": (1, 2), "binary": True, "norm": None},
+        {"ngram_range": (1, 2), "use_idf": False},
+    ],
+)
+def test_transform_equals_tfidf_vectorizer(params):
+    vectorizer = _vectorizer(**params).fit(ARTICLES * 2 + ARTICLES[:2])
+    index = NgramIndex(vectorizer, SyllableIds())
+    # New text mixes known and unseen syllables and n-grams.
+    queries = [*ARTICLES, "Tỉnh Nghệ An kỷ niệm 40 năm thành lập Sở, hội nghị tổng kết năm 2020.", "", "xyz qwe"]
+    expected = vectorizer.transform(queries)
+    got = index.transform([syllable_tokenize(q) for q in queries], index.ids)
+    assert got.shape == expected.shape
+    assert (abs(got - expected)).max() < 1e-12
+    assert got.nnz == expected.nnz
+
+
+def test_ngrams_never_cross_rows():
+    vectorizer = _vectorizer(ngram_range=(2, 2)).fit(["tổng kết năm"])
+    index = NgramIndex(vectorizer, SyllableIds())
+    # "tổng" ends row 0 and "kết" starts row 1: the bigram must not be counted.
+    matrix = index.transform([["hội", "tổng"], ["kết", "thúc"]], index.ids)
+    assert matrix.nnz == 0
+
+
+def test_shared_ids_grow_and_stay_consistent():
+    ids = SyllableIds()
+    first = NgramIndex(_vectorizer().fit(ARTICLES[:2]), ids)
+    size = len(ids)
+    second = NgramIndex(_vectorizer(ngram_range=(1, 2)).fit(ARTICLES), ids)
+    assert len(ids) > size and first.ids is second.ids
+    codes, row_of = encode([syllable_tokenize(ARTICLES[0])], ids)
+    assert codes[-1] == 0 and (codes[:-1] > 0).all() and (row_of == 0).all()
+
+
+def test_join_codes_matches_encode():
+    ids = SyllableIds()
+    for token in "a b c".split():
+        ids.add(token)
+    rows = [["a", "b"], [], ["c", "zz"]]
+    expected = encode(rows, ids)
+    got = join_codes([np.array([ids.get(t, 0) for t in row], dtype=np.int64) for row in rows])
+    assert np.array_equal(expected[0], got[0]) and np.array_equal(expected[1], got[1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(st.integers(min_value=0, max_value=2**62), unique=True, max_size=300),
+    queries=st.lists(st.integers(min_value=0, max_value=2**62), max_size=100),
+)
+def test_key_table_is_a_dict(keys, queries):
+    values = np.arange(len(keys), dtype=np.int32)
+    table = KeyTable(np.array(keys, dtype=np.int64), values)
+    reference = dict(zip(keys, values.tolist()))
+    probe = np.array(queries + keys, dtype=np.int64)
+    assert table.get(probe).tolist() == [reference.get(k, -1) for k in queries + keys]
+
+
+def test_prepared_text_codes_are_cached_per_table():
+    doc = prepare(ARTICLES[0] + "\n" + ARTICLES[1])
+    ids = SyllableIds()
+    for token in doc.syllables.full():
+        ids.add(token)
+    codes = doc.syllables.codes(ids)
+    assert codes is doc.syllables.codes(ids)
+    assert len(codes) == sum(doc.syllables.part_lengths())
+    assert (codes > 0).all()
+    assert (doc.syllables.codes(SyllableIds()) == 0).all()
