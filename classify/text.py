@@ -36,6 +36,9 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SYLLABLE = re.compile(r"[^\W_]+")
+# Non-word characters often glued to the edges of a syllable; stripping them is exact
+# (they separate tokens anyway) and much cheaper than a regex per token.
+_EDGE_PUNCTUATION = ".,;:!?…\"'“”‘’()[]{}«»<>-–—/\\%*_+=#&|~`^@$"
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END_MARKS = ".!?…:;"
 _CLOSERS = '"”’)»]'
@@ -59,10 +62,14 @@ _ABBREVIATIONS = frozenset(
     """tp tx tt ths ts pgs gs bs ks cn ls ncs nxb ubnd hđnd đ q p st mr mrs dr th kts
     ng tr no vs sdt đt gđ pgđ""".split()
 )
+# The mark that ends a sentence, then either closers and a space before the next word, or
+# (glued in scraped text: "tại VN.Dự án") the next word itself. Starting with the mark lets
+# the regex engine skip ahead to candidate characters.
 _SPLIT_POINT = re.compile(
-    r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(]?\w)"  # end punctuation, space, next word
-    r"|(?<=\w\w[.!?])(?=\w\w)"  # glued in scraped text: "tại VN.Dự án"
+    r"[.!?…](?:(?P<gap>[\"”’)]*\s+)(?=[\"“(]?\w)"
+    r"|(?<=\w\w[.!?])(?=\w\w))"
 )
+_OPENERS = '"“('  # may stand before the first letter of a sentence
 
 
 @dataclass(frozen=True)
@@ -380,7 +387,7 @@ def split_sentences(text: str) -> list[str]:
         for match in [*_SPLIT_POINT.finditer(line), None]:
             if match is not None and not _starts_sentence(line, match):
                 continue
-            end = match.start() if match is not None else len(line)
+            end = match.start() + 1 if match is not None else len(line)
             if line[start:end].strip():
                 if spans and _ends_with_abbreviation(line[spans[-1][0] : spans[-1][1]]):
                     spans[-1][1] = end
@@ -394,12 +401,14 @@ def split_sentences(text: str) -> list[str]:
 
 def _starts_sentence(line: str, match: re.Match) -> bool:
     """A split point counts when a capital (or, after a space, a digit) follows."""
-    rest = line[match.end() :].lstrip('"“(')
-    if not rest:
+    i = match.end()
+    while i < len(line) and line[i] in _OPENERS:
+        i += 1
+    if i >= len(line):
         return False
-    if match.group(0):  # whitespace split
-        return rest[0].isupper() or rest[0].isdigit()
-    return rest[0].isupper() and len(rest) > 1 and rest[1].islower()
+    if match.group("gap"):  # whitespace split
+        return line[i].isupper() or line[i].isdigit()
+    return line[i].isupper() and i + 1 < len(line) and line[i + 1].islower()
 
 
 def _ends_with_abbreviation(piece: str) -> bool:
@@ -434,8 +443,14 @@ def syllable_tokenize(text: str) -> list[str]:
     for token in text.lower().split():
         if token.isalpha():
             out.append(token)
-        else:
-            out.extend(_SYLLABLE.findall(_DIGIT.sub("0", token)))
+            continue
+        core = token.strip(_EDGE_PUNCTUATION)  # "đồng," "(TP" "2014." are the usual cases
+        if core.isalpha():
+            out.append(core)
+        elif core.isdecimal():
+            out.append("0" * len(core))
+        elif core:
+            out.extend(_SYLLABLE.findall(_DIGIT.sub("0", core)))
     return out
 
 
