@@ -52,6 +52,8 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
     tokenizer : {"syllable", "word"} or callable, default="syllable"
     ngram_range : tuple of int, default=(1, 3)
     min_df : int or float, default=1
+    max_df : float or int, default=1.0
+        N-grams in more than this share (or number) of training articles are dropped.
     max_features : int, optional
     sublinear_tf : bool, default=True
     lead_weight : float, default=1.0
@@ -93,6 +95,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         tokenizer: str | Callable[[str], Iterable[str]] = "syllable",
         ngram_range: tuple[int, int] = (1, 3),
         min_df: int | float = 1,
+        max_df: float | int = 1.0,
         max_features: int | None = None,
         sublinear_tf: bool = True,
         lead_weight: float = 1.0,
@@ -107,6 +110,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         self.tokenizer = tokenizer
         self.ngram_range = ngram_range
         self.min_df = min_df
+        self.max_df = max_df
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
         self.lead_weight = lead_weight
@@ -146,6 +150,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
             tokenizer=self.tokenizer,
             ngram_range=self.ngram_range,
             min_df=self.min_df,
+            max_df=self.max_df,
             max_features=self.max_features,
             sublinear_tf=self.sublinear_tf,
             lead_weight=self.lead_weight,
