@@ -36,6 +36,7 @@ __all__ = ["ArticleClassifier", "DEFAULT_FIELD"]
 DEFAULT_FIELD = "label"
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
 _COVERAGE_SYLLABLES = 400
+_UNKNOWN, _KNOWN, _NUMBER = 0, 1, 2
 
 
 def _syllables(doc: PreparedText) -> Iterator[str]:
@@ -158,6 +159,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         )
         features = self.vectorizer_.fit_transform(docs)
         self.known_syllables_ = CompactFrozenSet(tok for doc in docs for tok in _syllables(doc))
+        self.coverage_table_ = self._coverage_table()
         folds = self._folds(len(docs), groups)
         self.heads_, self.thresholds_, classes = {}, {}, {}
         for name, kind in self.label_fields_.items():
@@ -272,17 +274,40 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         """Share of the syllables seen in training, over each article's first 400 syllables.
 
         A prefix is enough to tell Vietnamese from another language and keeps
-        the check cheap on long articles. Numbers are not counted. 1.0 for an
-        article with no letters.
+        the check cheap on long articles. Numbers seen in training are not
+        counted. 1.0 for an article with no letters.
         """
         check_is_fitted(self, "known_syllables_")
         out = np.ones(len(X))
+        table = getattr(self, "coverage_table_", None)
+        if table is not None:
+            ids, status = table
+            for i, doc in enumerate(as_prepared(X)):
+                codes = doc.syllables.codes(ids)[:_COVERAGE_SYLLABLES]
+                kinds = status[np.minimum(codes, len(status) - 1)]  # ids added later: the unknown last slot
+                counted = np.count_nonzero(kinds != _NUMBER)
+                if counted:
+                    out[i] = np.count_nonzero(kinds == _KNOWN) / counted
+            return out
         known = self.known_syllables_
         for i, doc in enumerate(as_prepared(X)):
             tokens = [t for t in itertools.islice(_syllables(doc), _COVERAGE_SYLLABLES) if not t.isdigit()]
             if tokens:
                 out[i] = sum(t in known for t in tokens) / len(tokens)
         return out
+
+    def _coverage_table(self) -> tuple | None:
+        """Syllable ids and, per id, whether it is a known syllable or a number (the fast coverage path)."""
+        indexes = getattr(self.vectorizer_, "indexes_", None)
+        if not indexes:
+            return None
+        ids = indexes["ids"]
+        for syllable in self.known_syllables_:
+            ids.add(syllable)
+        status = np.full(len(ids) + 2, _UNKNOWN, dtype=np.int8)
+        for syllable, code in ids.items():
+            status[code] = _NUMBER if syllable.isdigit() else _KNOWN if syllable in self.known_syllables_ else _UNKNOWN
+        return ids, status
 
     def predict_proba(self, X: Sequence[ArticleLike]) -> np.ndarray | dict[str, np.ndarray]:
         """Class probabilities: an array for a plain single head, else a dict per field."""

@@ -146,3 +146,21 @@ def test_compiled_paths_equal_scikit_learn(small_model, seed_corpus):
 
 def test_syllable_ids_are_shared_with_the_summarizer(small_model):
     assert small_model.summarizer.index_.ids is small_model.classifier.vectorizer_.indexes_["ids"]
+
+
+def test_fast_coverage_equals_the_set_based_count(small_model, seed_corpus):
+    classifier = small_model.classifier
+    assert classifier.coverage_table_ is not None
+    texts = [
+        seed_corpus.documents[3].text,
+        "The committee met on Monday to review the annual budget report.",
+        "12 34 56",
+    ]
+    docs = [prepare(t) for t in texts]
+    fast = classifier.coverage(docs)
+    classifier_slow = clone(classifier)
+    classifier_slow.__dict__.update(classifier.__dict__)
+    classifier_slow.coverage_table_ = None
+    slow = classifier_slow.coverage(docs)
+    assert np.allclose(fast, slow)
+    assert fast[0] > 0.9 and fast[1] < 0.5 and fast[2] == 1.0
