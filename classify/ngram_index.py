@@ -42,7 +42,15 @@ class SyllableIds(CompactDict):
 
 
 def join_codes(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenate encoded rows with a 0 after each; returns ``(codes, row_of)`` like :func:`encode`."""
+    """Concatenate encoded rows with a 0 after each.
+
+    Returns
+    -------
+    codes : ndarray of int64
+        ``len(arrays) + total ids`` ids: each row followed by a 0, so no n-gram crosses rows.
+    row_of : ndarray of intp
+        Row index of every position in ``codes`` (the separator belongs to the row before).
+    """
     separated: list[np.ndarray] = []
     for array in arrays:
         separated.append(array)
@@ -53,29 +61,22 @@ def join_codes(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def encode(token_lists: Sequence[Sequence[str]], ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Concatenate the syllable ids of several token lists, separated by 0.
+    """Syllable ids of several token lists (unknown syllables: 0), joined by :func:`join_codes`.
 
     Parameters
     ----------
     token_lists : sequence of sequence of str
         One token list per row (article, or sentence).
     ids : dict
-        Syllable ids; unknown syllables get 0.
+        Syllable ids.
 
     Returns
     -------
-    codes : ndarray of int64
-        ``len(token_lists) + total tokens`` ids: each list followed by a 0.
-    row_of : ndarray of intp
-        Row index of every position in ``codes`` (the separator belongs to the row before).
+    codes, row_of : ndarray
+        As :func:`join_codes` returns them.
     """
     get = ids.get
-    flat: list[int] = []
-    for tokens in token_lists:
-        flat.extend([get(token, 0) for token in tokens])
-        flat.append(0)
-    lengths = np.fromiter((len(tokens) + 1 for tokens in token_lists), dtype=np.intp, count=len(token_lists))
-    return np.asarray(flat, dtype=np.int64), np.repeat(np.arange(len(token_lists)), lengths)
+    return join_codes([np.array([get(token, 0) for token in tokens], dtype=np.int64) for tokens in token_lists])
 
 
 class KeyTable:
@@ -235,9 +236,9 @@ class NgramIndex:
             weights *= self.idf[columns]
         return weights
 
-    def transform(self, token_lists: Sequence[Sequence[str]], ids: dict[str, int]) -> sp.csr_matrix:
+    def transform(self, token_lists: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """TF-IDF matrix of ``token_lists`` (one row each), equal to the vectorizer's ``transform``."""
-        codes, row_of = encode(token_lists, ids)
+        codes, row_of = encode(token_lists, self.ids)
         return self.transform_codes(codes, row_of, len(token_lists))
 
     def transform_codes(self, codes: np.ndarray, row_of: np.ndarray, n_rows: int) -> sp.csr_matrix:

@@ -182,3 +182,22 @@ def test_checkpoints_are_paced_in_time(tmp_path):
     assert json.loads(checkpoint.read_text())["records"] == 3
     writer.finish()
     assert [r["id"] for r in _records(out)] == ["a", "b", "c"] and not checkpoint.exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_tampered_model_stops_the_run_before_any_output(tmp_path, jobs):
+    from classify.errors import ModelError
+    from classify.models_path import resolve_model_path
+    from classify.persist import manifest_path
+
+    shipped = resolve_model_path(None)
+    model = tmp_path / "m.joblib"
+    data = bytearray(shipped.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    model.write_bytes(bytes(data))
+    manifest_path(model).write_bytes(manifest_path(shipped).read_bytes())
+    out = tmp_path / "out.jsonl"
+    # With jobs > 1 the driver only verifies the file (workers load it); the check must still run first.
+    with pytest.raises(ModelError, match="m.joblib: sha256"):
+        label_files([str(_corpus_dir(tmp_path, 3))], str(out), model=str(model), jobs=jobs)
+    assert not out.exists()
