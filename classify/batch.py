@@ -22,7 +22,7 @@ from classify.sources import DEFAULT_MAX_BYTES, SourceDocument, html_to_text, it
 
 __all__ = ["BatchSummary", "iter_labels", "label_documents", "label_files", "DEFAULT_CHUNK_SIZE"]
 
-DEFAULT_CHUNK_SIZE = 64
+DEFAULT_CHUNK_SIZE = 256
 _WORKER_MODELS: dict = {}
 
 
@@ -64,8 +64,21 @@ def _error_record(doc: SourceDocument, message: str) -> dict:
     return {"id": doc.id, "source": doc.source, **doc.extra, "error": message}
 
 
-def _label_chunk(model_path: str, trust: bool, chunk: Sequence[SourceDocument], sentences: int) -> list[dict]:
-    """Label one chunk; every document gets exactly one record."""
+def _label_chunk(model_path: str, trust: bool, chunk: Sequence[SourceDocument], sentences: int, fmt: str | None = None):
+    """Label one chunk; every document gets exactly one record.
+
+    Returns the records, or with ``fmt`` set a :class:`classify.output.RenderedChunk`
+    (serialised where the work is done, so a worker ships back one string).
+    """
+    records = _label_records(model_path, trust, chunk, sentences)
+    if fmt is None:
+        return records
+    from classify.output import render_chunk
+
+    return render_chunk(records, fmt)
+
+
+def _label_records(model_path: str, trust: bool, chunk: Sequence[SourceDocument], sentences: int) -> list[dict]:
     model = _model(model_path, trust)
     records: list[dict | None] = [None] * len(chunk)
     ready = []
@@ -128,7 +141,8 @@ def label_documents(
     client=None,
     dask_stats=None,
     max_in_flight: int | None = None,
-) -> Iterator[list[dict]]:
+    fmt: str | None = None,
+) -> Iterator:
     """Yield output records chunk by chunk, in input order.
 
     Parameters
@@ -140,7 +154,7 @@ def label_documents(
     trust : bool, default=False
     jobs : int, default=1
         Worker processes (joblib/loky); 1 runs in this process.
-    chunk_size : int, default=64
+    chunk_size : int, default=256
     sentences : int, default=3
         Summary length.
     client : dask.distributed.Client, optional
@@ -148,6 +162,9 @@ def label_documents(
     dask_stats : classify.distributed.DaskStats, optional
     max_in_flight : int, optional
         Dask only: chunks submitted ahead of the one being written.
+    fmt : {"jsonl", "csv"}, optional
+        Yield each chunk rendered in this output format
+        (:class:`classify.output.RenderedChunk`) instead of a list of records.
     """
     from classify.models_path import resolve_model_path
 
@@ -164,17 +181,17 @@ def label_documents(
     if client is not None:
         from classify.distributed import dask_label_chunks
 
-        task = functools.partial(_label_chunk, path, trust, sentences=sentences)
+        task = functools.partial(_label_chunk, path, trust, sentences=sentences, fmt=fmt)
         yield from dask_label_chunks(client, chunks, task, max_in_flight=max_in_flight, stats=dask_stats)
         return
     if jobs == 1:
         for chunk in chunks:
-            yield _label_chunk(path, trust, chunk, sentences)
+            yield _label_chunk(path, trust, chunk, sentences, fmt)
         return
     from joblib import Parallel, delayed
 
     parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch="2*n_jobs")
-    yield from parallel(delayed(_label_chunk)(path, trust, chunk, sentences) for chunk in chunks)
+    yield from parallel(delayed(_label_chunk)(path, trust, chunk, sentences, fmt) for chunk in chunks)
 
 
 def iter_labels(
@@ -280,15 +297,15 @@ def label_files(
             client=client,
             dask_stats=dask_stats,
             max_in_flight=max_in_flight,
+            fmt=fmt,
         )
         bar = tqdm(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
         try:
-            for records in batches:
-                writer.write(records)
-                errors = sum(1 for r in records if r.get("error"))
-                summary.errors += errors
-                summary.labelled += len(records) - errors
-                bar.update(len(records))
+            for rendered in batches:
+                writer.write_rendered(rendered)
+                summary.errors += rendered.errors
+                summary.labelled += rendered.count - rendered.errors
+                bar.update(rendered.count)
             writer.finish()
         finally:
             writer.close()

@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from classify.batch import DEFAULT_CHUNK_SIZE
 from classify.errors import ClassifyError
 
 __all__ = ["main"]
@@ -178,7 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from the output name")
     lab.add_argument("--max-bytes", type=int, default=10_000_000, help="larger documents become errors")
     lab.add_argument("--sentences", type=int, default=3, help="sentences in each summary (default 3)")
-    lab.add_argument("--chunk-size", type=int, default=64, help="documents per work unit (default 64)")
+    lab.add_argument(
+        "--chunk-size",
+        type=int,
+        default=DEFAULT_CHUNK_SIZE,
+        help=f"documents per work unit (default {DEFAULT_CHUNK_SIZE})",
+    )
     lab.add_argument(
         "--checkpoint-every",
         type=float,

@@ -17,12 +17,21 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from classify.errors import ClassifyError
 from classify.persist import atomic_write
 
-__all__ = ["OutputError", "RecordWriter", "open_writer", "CSV_COLUMNS", "detect_format"]
+__all__ = [
+    "OutputError",
+    "RecordWriter",
+    "RenderedChunk",
+    "render_chunk",
+    "open_writer",
+    "CSV_COLUMNS",
+    "detect_format",
+]
 
 CSV_COLUMNS = [
     "id",
@@ -61,6 +70,41 @@ def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
     for record in records:
         writer.writerow([_csv_cell(record.get(column)) for column in CSV_COLUMNS])
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class RenderedChunk:
+    """A chunk of records already serialised for the output file.
+
+    Workers render their own chunks, so what travels back to the driver is one
+    string instead of many small dicts, and the driver only appends it.
+
+    Attributes
+    ----------
+    text : str
+        The records as JSONL lines or CSV rows (no header).
+    count : int
+        Number of records.
+    errors : int
+        Records whose ``error`` is set.
+    last_id : str or None
+        ``id`` of the last record (the resume checkpoint keeps it).
+    """
+
+    text: str
+    count: int
+    errors: int
+    last_id: str | None
+
+
+def render_chunk(records: Sequence[dict], fmt: str) -> RenderedChunk:
+    """Serialise ``records`` as ``fmt`` (``jsonl`` or ``csv``) for :meth:`RecordWriter.write_rendered`."""
+    return RenderedChunk(
+        text=_serialise(records, fmt),
+        count=len(records),
+        errors=sum(1 for record in records if record.get("error")),
+        last_id=str(records[-1].get("id")) if records else None,
+    )
 
 
 def _csv_cell(value) -> str:
@@ -102,11 +146,15 @@ class RecordWriter:
 
     def write(self, records: Sequence[dict]) -> None:
         """Append ``records`` and make them durable."""
-        if not records:
+        self.write_rendered(render_chunk(records, self.fmt))
+
+    def write_rendered(self, chunk: RenderedChunk) -> None:
+        """Append a chunk rendered by :func:`render_chunk` in this writer's format."""
+        if not chunk.count:
             return
-        self._handle.write(_serialise(records, self.fmt))
-        self.done += len(records)
-        self.last_id = str(records[-1].get("id"))
+        self._handle.write(chunk.text)
+        self.done += chunk.count
+        self.last_id = chunk.last_id
         if self.path is None:
             self._handle.flush()
         elif time.monotonic() - self._last_commit >= self.commit_seconds:

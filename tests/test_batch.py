@@ -201,3 +201,20 @@ def test_tampered_model_stops_the_run_before_any_output(tmp_path, jobs):
     with pytest.raises(ModelError, match="m.joblib: sha256"):
         label_files([str(_corpus_dir(tmp_path, 3))], str(out), model=str(model), jobs=jobs)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_rendered_chunks_match_the_records(tmp_path, fmt):
+    """Workers ship chunks already serialised; they must equal serialising the records in the driver."""
+    from classify.batch import label_documents
+    from classify.output import render_chunk
+    from classify.sources import iter_documents
+
+    inputs = _bad_inputs(tmp_path)
+    records = [r for chunk in label_documents(iter_documents(inputs), chunk_size=3) for r in chunk]
+    rendered = list(label_documents(iter_documents(inputs), chunk_size=3, fmt=fmt))
+    assert "".join(c.text for c in rendered) == render_chunk(records, fmt).text
+    assert sum(c.count for c in rendered) == len(records)
+    assert sum(c.errors for c in rendered) == sum(1 for r in records if r["error"]) > 0
+    assert rendered[-1].last_id == str(records[-1]["id"])
+    assert render_chunk([], fmt).count == 0
