@@ -117,7 +117,7 @@ def summarize(text: str, *, title: str | None = None, sentences: int = 3, max_ch
     """
     from classify.text import prepare
 
-    return _default().summarizer(prepare(text, title=title), sentences, max_chars=max_chars)
+    return _default().summarize(prepare(text, title=title), sentences, max_chars=max_chars)
 
 
 def label_files(*args: Any, **kwargs: Any):

@@ -47,7 +47,7 @@ def _cmd_summarize(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             doc = prepare(read_text_file(name))
-            summary = model.summarizer(doc, args.sentences, max_chars=args.max_chars)
+            summary = model.summarize(doc, args.sentences, max_chars=args.max_chars)
             _print_json({"file": name, "title": doc.title, "summary": summary})
         except ClassifyError as exc:
             failures += 1

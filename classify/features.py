@@ -17,7 +17,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from classify.ngram_index import NgramIndex, SyllableIds, join_codes
+from classify.ngram_index import NgramIndex, SyllableIds
+from classify.runtime import transform_indexed
 from classify.text import PreparedText, prepare, resolve_tokenizer
 
 __all__ = ["ArticleVectorizer", "as_prepared"]
@@ -154,18 +155,7 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         return sp.hstack(blocks, format="csr")
 
     def _transform_indexed(self, docs: list[PreparedText]) -> sp.csr_matrix:
-        syllables = [doc.syllables for doc in docs]
-        articles = [s.codes(self.indexes_["ids"]) for s in syllables]
-        codes, row_of = join_codes(articles)
-        blocks = [self.indexes_["body"].transform_codes(codes, row_of, len(docs))]
-        if "lead" in self.indexes_:
-            # The lead is a prefix of each article's syllables: mask the rest out.
-            starts = np.concatenate([[0], np.cumsum([len(a) + 1 for a in articles])[:-1]]).astype(np.intp)
-            lead_lengths = np.array([s.lead_length(self.lead_sentences) for s in syllables], dtype=np.intp)
-            in_lead = np.arange(len(codes)) - starts[row_of] < lead_lengths[row_of]
-            lead = self.indexes_["lead"].transform_codes(np.where(in_lead, codes, 0), row_of, len(docs))
-            blocks.append(lead * self.lead_weight)
-        return sp.hstack(blocks, format="csr")
+        return transform_indexed(self.indexes_, docs, self.lead_weight, self.lead_sentences)
 
     def feature_names(self) -> list[str]:
         """Names of the output columns; lead features are prefixed ``lead:``."""

@@ -18,7 +18,6 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
-from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
@@ -29,14 +28,27 @@ from sklearn.utils.validation import check_is_fitted
 
 from classify.compact import CompactFrozenSet
 from classify.features import ArticleLike, ArticleVectorizer, as_prepared
+from classify.runtime import (
+    COVERAGE_SYLLABLES,
+    KNOWN,
+    NUMBER,
+    UNKNOWN,
+    CompiledClassifier,
+    ConstantHead,
+    LinearHead,
+    aligned_proba,
+    argmax_with_abstain,
+    coverage,
+    decide_labels,
+    probabilities_by_field,
+)
 from classify.text import PreparedText
 
 __all__ = ["ArticleClassifier", "DEFAULT_FIELD"]
 
 DEFAULT_FIELD = "label"
 _THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
-_COVERAGE_SYLLABLES = 400
-_UNKNOWN, _KNOWN, _NUMBER = 0, 1, 2
+_Constant = ConstantHead  # the name models saved by earlier versions refer to
 
 
 def _syllables(doc: PreparedText) -> Iterator[str]:
@@ -255,20 +267,53 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "heads_")
         docs = as_prepared(X)
+        compiled = self.compile()
+        if compiled is not None:
+            return compiled.predict_proba_fields(docs, features)
         if features is None:
             features = self.vectorizer_.transform(docs)
-        coverage = self.coverage(docs)[:, None]
-        shrink = np.where(coverage < self.min_coverage, coverage, 1.0)
-        out = {}
-        for name, kind in self.label_fields_.items():
-            classes = self._classes_by_field[name]
-            if kind == "single":
-                proba = _aligned_proba(self.heads_[name], features, classes)
-                out[name] = shrink * proba + (1 - shrink) / len(classes)
-            else:
-                columns = [_aligned_proba(self.heads_[name][c], features, np.array([0, 1]))[:, 1] for c in classes]
-                out[name] = shrink * (np.column_stack(columns) if columns else np.zeros((features.shape[0], 0)))
-        return out
+        heads = {name: _map_heads(head, _compile_head) for name, head in self.heads_.items()}
+        return probabilities_by_field(
+            heads, features, self.label_fields_, self._classes_by_field, self.coverage(docs), self.min_coverage
+        )
+
+    def compile(self) -> CompiledClassifier | None:
+        """The fitted model as numpy arrays (:mod:`classify.runtime`), predicting without scikit-learn.
+
+        None when some part has no compiled form (a ``"word"`` or callable
+        tokenizer, a multiclass logistic-regression head); prediction then
+        goes through the scikit-learn objects.
+        """
+        check_is_fitted(self, "heads_")
+        if "_compiled" not in self.__dict__:
+            self._compiled = self._build_compiled()
+        return self._compiled
+
+    def _build_compiled(self) -> CompiledClassifier | None:
+        indexes = getattr(self.vectorizer_, "indexes_", None)
+        table = getattr(self, "coverage_table_", None)
+        if not indexes or table is None:
+            return None
+        heads = {name: _map_heads(head, _compile_head) for name, head in self.heads_.items()}
+        if any(head is None for head in _iter_heads(heads)):
+            return None
+        return CompiledClassifier(
+            indexes=indexes,
+            lead_weight=self.vectorizer_.lead_weight,
+            lead_sentences=self.vectorizer_.lead_sentences,
+            label_fields=dict(self.label_fields_),
+            classes_by_field=dict(self._classes_by_field),
+            heads=heads,
+            thresholds=self.thresholds_,
+            abstain_label=self.abstain_label,
+            min_coverage=self.min_coverage,
+            coverage_table=table,
+        )
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_compiled", None)  # derived; rebuilt on first use
+        return state
 
     def coverage(self, X: Sequence[ArticleLike]) -> np.ndarray:
         """Share of the syllables seen in training, over each article's first 400 syllables.
@@ -278,20 +323,13 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         counted. 1.0 for an article with no letters.
         """
         check_is_fitted(self, "known_syllables_")
-        out = np.ones(len(X))
         table = getattr(self, "coverage_table_", None)
         if table is not None:
-            ids, status = table
-            for i, doc in enumerate(as_prepared(X)):
-                codes = doc.syllables.codes(ids)[:_COVERAGE_SYLLABLES]
-                kinds = status[np.minimum(codes, len(status) - 1)]  # ids added later: the unknown last slot
-                counted = np.count_nonzero(kinds != _NUMBER)
-                if counted:
-                    out[i] = np.count_nonzero(kinds == _KNOWN) / counted
-            return out
+            return coverage(as_prepared(X), table)
+        out = np.ones(len(X))
         known = self.known_syllables_
         for i, doc in enumerate(as_prepared(X)):
-            tokens = [t for t in itertools.islice(_syllables(doc), _COVERAGE_SYLLABLES) if not t.isdigit()]
+            tokens = [t for t in itertools.islice(_syllables(doc), COVERAGE_SYLLABLES) if not t.isdigit()]
             if tokens:
                 out[i] = sum(t in known for t in tokens) / len(tokens)
         return out
@@ -304,9 +342,9 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         ids = indexes["ids"]
         for syllable in self.known_syllables_:
             ids.add(syllable)
-        status = np.full(len(ids) + 2, _UNKNOWN, dtype=np.int8)
+        status = np.full(len(ids) + 2, UNKNOWN, dtype=np.int8)
         for syllable, code in ids.items():
-            status[code] = _NUMBER if syllable.isdigit() else _KNOWN if syllable in self.known_syllables_ else _UNKNOWN
+            status[code] = NUMBER if syllable.isdigit() else KNOWN if syllable in self.known_syllables_ else UNKNOWN
         return ids, status
 
     def predict_proba(self, X: Sequence[ArticleLike]) -> np.ndarray | dict[str, np.ndarray]:
@@ -316,20 +354,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
 
     def decide(self, proba: dict[str, np.ndarray]) -> list[dict]:
         """Turn probabilities into labels with the stored thresholds (one dict per article)."""
-        n = next(iter(proba.values())).shape[0] if proba else 0
-        decided: list[dict] = [{} for _ in range(n)]
-        for name, kind in self.label_fields_.items():
-            classes = self._classes_by_field[name]
-            if kind == "single":
-                labels = _argmax_with_abstain(proba[name], classes, self.thresholds_[name], self.abstain_label)
-                for row, label in zip(decided, labels):
-                    row[name] = str(label)
-            else:
-                cut = np.array([self.thresholds_[name][str(c)] for c in classes])
-                chosen = proba[name] >= cut
-                for row, mask in zip(decided, chosen):
-                    row[name] = [str(c) for c in classes[mask]]
-        return decided
+        return decide_labels(proba, self.label_fields_, self._classes_by_field, self.thresholds_, self.abstain_label)
 
     def predict(self, X: Sequence[ArticleLike]) -> list[dict] | np.ndarray:
         """Labels per article: dicts per field, or an array for a plain single head."""
@@ -364,25 +389,18 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         return self._classes_by_field
 
 
-class _Constant:
-    """Head for a label column that has a single value in the training data."""
+def _compile_head(head) -> LinearHead | ConstantHead | None:
+    """The numpy form of a fitted head, or None when it has none.
 
-    def __init__(self, value) -> None:
-        self.value = value
-        self.classes_ = np.array([value], dtype=object)
-
-    def predict_proba(self, features) -> np.ndarray:
-        return np.ones((features.shape[0], 1))
-
-
-def _calibrated_svm_proba(head, features) -> np.ndarray | None:
-    """``predict_proba`` of a sigmoid-calibrated linear SVM without scikit-learn's per-call checks.
-
-    Equal to ``CalibratedClassifierCV.predict_proba`` (tested) for the heads
-    this module fits (``ensemble=False``: one calibrated classifier); None for
-    any other head, which then takes the general path. The checks cost ~3 ms
-    a call, more than the arithmetic on a chunk of 64 articles.
+    Handles the heads this module fits: a sigmoid-calibrated ``LinearSVC``
+    with one calibrated classifier (``ensemble=False``), a binary
+    ``LogisticRegression``, a constant.
     """
+    if isinstance(head, (ConstantHead, LinearHead)):
+        return head
+    if isinstance(head, LogisticRegression) and len(head.classes_) == 2:
+        ones = np.ones(1)
+        return LinearHead(head.classes_, head.coef_, head.intercept_, -ones, 0 * ones, np.array([1]))
     if not isinstance(head, CalibratedClassifierCV) or head.method != "sigmoid":
         return None
     if len(getattr(head, "calibrated_classifiers_", ())) != 1:
@@ -391,41 +409,34 @@ def _calibrated_svm_proba(head, features) -> np.ndarray | None:
     svm = inner.estimator
     if not isinstance(svm, LinearSVC):
         return None
-    decision = np.asarray(features @ svm.coef_.T) + svm.intercept_
-    n_classes = len(inner.classes)
-    proba = np.zeros((features.shape[0], n_classes))
-    if n_classes == 2:
-        calibrator = inner.calibrators[0]
-        proba[:, 1] = expit(-(calibrator.a_ * decision[:, 0] + calibrator.b_))
-        proba[:, 0] = 1.0 - proba[:, 1]
-    else:
-        columns = np.searchsorted(inner.classes, svm.classes_)
-        for k, (column, calibrator) in enumerate(zip(columns, inner.calibrators)):
-            proba[:, column] = expit(-(calibrator.a_ * decision[:, k] + calibrator.b_))
-        denominator = proba.sum(axis=1, keepdims=True)
-        proba = np.divide(proba, denominator, out=np.full_like(proba, 1 / n_classes), where=denominator != 0)
-    proba[(1.0 < proba) & (proba <= 1.0 + 1e-5)] = 1.0
-    return proba
+    return LinearHead(
+        classes=head.classes_,
+        coef=svm.coef_,
+        intercept=svm.intercept_,
+        a=np.array([c.a_ for c in inner.calibrators], dtype=float),
+        b=np.array([c.b_ for c in inner.calibrators], dtype=float),
+        columns=np.searchsorted(inner.classes, svm.classes_) if len(inner.classes) > 2 else np.array([1]),
+    )
+
+
+def _map_heads(head, function):
+    """``function`` applied to a head, or to each head of a multi-label field's dict."""
+    if isinstance(head, dict):
+        return {label: function(h) for label, h in head.items()}
+    return function(head)
+
+
+def _iter_heads(heads: dict):
+    for head in heads.values():
+        yield from head.values() if isinstance(head, dict) else [head]
 
 
 def _aligned_proba(head, features, classes: np.ndarray) -> np.ndarray:
-    """``head.predict_proba`` with columns reordered (and zero-filled) to ``classes``."""
-    raw = _calibrated_svm_proba(head, features)
-    if raw is None:
-        raw = head.predict_proba(features)
-    out = np.zeros((features.shape[0], len(classes)))
-    index = {c: j for j, c in enumerate(classes)}
-    for k, c in enumerate(head.classes_):
-        if c in index:
-            out[:, index[c]] = raw[:, k]
-    return out
+    """Probabilities of a fitted head in ``classes`` order, through its numpy form when it has one."""
+    return aligned_proba(_compile_head(head) or head, features, classes)
 
 
-def _argmax_with_abstain(proba: np.ndarray, classes: np.ndarray, threshold: float, abstain: str | None) -> np.ndarray:
-    labels = classes[np.argmax(proba, axis=1)] if len(classes) else np.array([], dtype=object)
-    if abstain is not None and abstain in set(classes) and threshold > 0:
-        labels = np.where(proba.max(axis=1) < threshold, abstain, labels)
-    return labels
+_argmax_with_abstain = argmax_with_abstain
 
 
 def _normalise_y(y: Sequence, n: int) -> tuple[list[dict], bool]:

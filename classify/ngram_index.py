@@ -16,12 +16,15 @@ containing it cannot be in the vocabulary, so n-grams never cross articles.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classify.compact import CompactDict
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["KeyTable", "NgramIndex", "SyllableIds", "encode", "join_codes"]
 

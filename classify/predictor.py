@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import pickle
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from classify.errors import EmptyDocumentError
-from classify.model import ArticleClassifier
 from classify.prediction import Prediction
-from classify.summarizer import Summarizer
+from classify.ranking import SentenceRanker, Summarizer
+from classify.runtime import CompiledClassifier
 from classify.text import PreparedText, prepare
+
+if TYPE_CHECKING:
+    from classify.model import ArticleClassifier
 
 __all__ = ["ArticleModel"]
 
@@ -32,6 +38,13 @@ def _one_blas_thread():
 class ArticleModel:
     """Everything needed to label and summarize articles, saved as one joblib file.
 
+    A saved model holds two forms of the same fitted model: the compiled
+    numpy form (:mod:`classify.runtime`, :class:`classify.ranking.SentenceRanker`),
+    which loads and predicts without importing scikit-learn, and the
+    scikit-learn estimators, unpickled only when asked for (:attr:`classifier`,
+    :attr:`summarizer`: explanations, evaluation, refitting). Arrays both forms
+    share are stored once.
+
     Parameters
     ----------
     classifier : ArticleClassifier
@@ -51,18 +64,71 @@ class ArticleModel:
         summary_sentences: int = 3,
         manifest: dict | None = None,
     ) -> None:
-        self.classifier = classifier
-        self.summarizer = summarizer
         self.summary_sentences = summary_sentences
         self.manifest = manifest or {}
         indexes = getattr(classifier.vectorizer_, "indexes_", None) if hasattr(classifier, "vectorizer_") else None
         if indexes and hasattr(summarizer, "share_syllable_ids"):
             summarizer.share_syllable_ids(indexes["ids"])
+        self._estimators: tuple | None = (classifier, summarizer)
+        self._estimator_bytes: bytes | None = None
+        self._runtime = _compile(classifier, summarizer)
+
+    @property
+    def classifier(self) -> ArticleClassifier:
+        """The fitted :class:`classify.model.ArticleClassifier` (imports scikit-learn)."""
+        return self._load_estimators()[0]
+
+    @property
+    def summarizer(self) -> Summarizer:
+        """The fitted summarizer estimator (imports scikit-learn)."""
+        return self._load_estimators()[1]
+
+    @property
+    def compiled(self) -> bool:
+        """Whether prediction runs on the compiled numpy form (no scikit-learn import)."""
+        return self._runtime is not None
+
+    def _load_estimators(self) -> tuple:
+        if self._estimators is None:
+            unpickler = _SharedUnpickler(io.BytesIO(self._estimator_bytes), _shared_objects(self._runtime))
+            self._estimators = unpickler.load()
+            self._estimator_bytes = None
+        return self._estimators
+
+    def __getstate__(self) -> dict:
+        buffer = io.BytesIO()
+        _SharedPickler(buffer, _shared_objects(self._runtime)).dump(self._load_estimators())
+        return {
+            "format": 2,
+            "runtime": self._runtime,
+            "estimators": buffer.getvalue(),
+            "summary_sentences": self.summary_sentences,
+            "manifest": self.manifest,
+        }
+
+    def __setstate__(self, state: dict) -> None:
+        if "format" not in state:  # saved before the compiled form existed
+            self.__init__(state["classifier"], state["summarizer"], state["summary_sentences"], state["manifest"])
+            return
+        self.summary_sentences = state["summary_sentences"]
+        self.manifest = state["manifest"]
+        self._runtime = state["runtime"]
+        self._estimator_bytes = state["estimators"]
+        self._estimators = None
+        if self._runtime is None:
+            self._load_estimators()
 
     @property
     def label_fields(self) -> dict[str, str]:
         """``{field: "single" | "multi"}`` learned from the training corpus."""
+        if self._runtime is not None:
+            return dict(self._runtime[0].label_fields)
         return dict(self.classifier.label_fields_)
+
+    def summarize(self, doc: PreparedText, sentences: int, *, max_chars: int | None = None) -> list[str]:
+        """Summary sentences of a prepared article (see :class:`classify.summarizer.TextRankSummarizer`)."""
+        summarizer = self._runtime[1] if self._runtime is not None else self.summarizer
+        return summarizer(doc, sentences, max_chars=max_chars)
 
     def prepare(self, text: str, *, title: str | None = None, source: str = "text") -> PreparedText:
         """Clean one article; :class:`EmptyDocumentError` if nothing is left."""
@@ -135,9 +201,16 @@ class ArticleModel:
             return self._predict_prepared(docs, count)
 
     def _predict_prepared(self, docs: Sequence[PreparedText], count: int) -> list[Prediction]:
-        proba = self.classifier.predict_proba_fields(docs)
-        decided = self.classifier.decide(proba)
-        classes = self.classifier.classes_by_field
+        if self._runtime is not None:
+            classifier, summarizer = self._runtime
+            proba = classifier.predict_proba_fields(docs)
+            decided = classifier.decide(proba)
+            classes = classifier.classes_by_field
+        else:
+            summarizer = self.summarizer
+            proba = self.classifier.predict_proba_fields(docs)
+            decided = self.classifier.decide(proba)
+            classes = self.classifier.classes_by_field
         out = []
         for i, doc in enumerate(docs):
             scores = {name: {str(c): float(p) for c, p in zip(classes[name], proba[name][i])} for name in proba}
@@ -148,7 +221,50 @@ class ArticleModel:
                     title=doc.title,
                     date=doc.date,
                     byline=doc.byline,
-                    summary=self.summarizer(doc, count),
+                    summary=summarizer(doc, count),
                 )
             )
         return out
+
+
+def _compile(classifier, summarizer) -> tuple[CompiledClassifier, SentenceRanker] | None:
+    compiled = classifier.compile() if hasattr(classifier, "compile") else None
+    ranker = summarizer.ranker() if hasattr(summarizer, "ranker") else None
+    if compiled is None or ranker is None:
+        return None
+    return compiled, ranker
+
+
+def _shared_objects(runtime) -> dict[str, object]:
+    """The big objects the compiled form shares with the estimators, by a stable name."""
+    if runtime is None:
+        return {}
+    classifier, ranker = runtime
+    shared = {"indexes": classifier.indexes, "coverage": classifier.coverage_table, "ranker-index": ranker.index_}
+    for name, head in classifier.heads.items():
+        for label, single in head.items() if isinstance(head, dict) else [("", head)]:
+            for attribute in ("coef", "intercept"):
+                if hasattr(single, attribute):
+                    shared[f"{attribute}:{name}:{label}"] = getattr(single, attribute)
+    return shared
+
+
+class _SharedPickler(pickle.Pickler):
+    """Pickles the estimators with references to the objects the compiled form already stores."""
+
+    def __init__(self, file, shared: dict[str, object]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._names = {id(obj): name for name, obj in shared.items()}
+        self._shared = shared  # keeps the objects alive, so their ids stay theirs
+
+    def persistent_id(self, obj):
+        return self._names.get(id(obj))
+
+
+class _SharedUnpickler(pickle.Unpickler):
+    def __init__(self, file, shared: dict[str, object]) -> None:
+        super().__init__(file)
+        self._shared = shared
+
+    def persistent_load(self, name):
+        return self._shared[name]
