@@ -120,17 +120,8 @@ class TextRankSummarizer(SentenceRanker, BaseEstimator):
         check_is_fitted(self, "vectorizer_")
         if getattr(self, "index_", None) is None:
             return None
-        return SentenceRanker(
-            self.index_,
-            damping=self.damping,
-            title_weight=self.title_weight,
-            position_decay=self.position_decay,
-            position_weight=self.position_weight,
-            redundancy=self.redundancy,
-            max_similarity=self.max_similarity,
-            max_candidates=self.max_candidates,
-            min_words=self.min_words,
-        )
+        settings = {name: value for name, value in self.get_params().items() if name != "tokenizer"}
+        return SentenceRanker(self.index_, **settings)
 
     def _choose(self, doc: PreparedText, count: int, max_chars: int | None) -> tuple[list[int], np.ndarray, list[int]]:
         check_is_fitted(self, "vectorizer_")

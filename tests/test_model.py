@@ -145,18 +145,6 @@ def test_compiled_paths_equal_scikit_learn(small_model, seed_corpus):
         assert np.allclose(compiled.predict_proba(fast), head.predict_proba(fast), atol=1e-12)
 
 
-def test_binary_logistic_regression_heads_compile_too(small_model, seed_corpus):
-    from sklearn.linear_model import LogisticRegression
-
-    from classify.model import _compile_head
-
-    docs = [prepare(d.text, title=d.title) for d in seed_corpus.documents[:60]]
-    features = small_model.classifier.transform(docs)
-    target = np.array([d.labels["event_type"] == "anniversary" for d in seed_corpus.documents[:60]], dtype=int)
-    head = LogisticRegression(max_iter=500).fit(features, target)
-    assert np.allclose(_compile_head(head).predict_proba(features), head.predict_proba(features), atol=1e-12)
-
-
 def test_syllable_ids_are_shared_with_the_summarizer(small_model):
     assert small_model.summarizer.index_.ids is small_model.classifier.vectorizer_.indexes_["ids"]
 
