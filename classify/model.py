@@ -233,7 +233,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
             return 0.0
         best, best_score = 0.0, -1.0
         for threshold in np.concatenate([[0.0], _THRESHOLD_GRID[_THRESHOLD_GRID < 0.7]]):
-            predicted = _argmax_with_abstain(proba, classes, threshold, self.abstain_label)
+            predicted = argmax_with_abstain(proba, classes, threshold, self.abstain_label)
             score = f1_score(target, predicted, average="macro", zero_division=0)
             if score > best_score + 1e-9:
                 best, best_score = float(threshold), score
@@ -272,7 +272,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
             return compiled.predict_proba_fields(docs, features)
         if features is None:
             features = self.vectorizer_.transform(docs)
-        heads = {name: _map_heads(head, _compile_head) for name, head in self.heads_.items()}
+        heads = {name: _map_heads(head, _fastest_form) for name, head in self.heads_.items()}
         return probabilities_by_field(
             heads, features, self.label_fields_, self._classes_by_field, self.coverage(docs), self.min_coverage
         )
@@ -431,12 +431,14 @@ def _iter_heads(heads: dict):
         yield from head.values() if isinstance(head, dict) else [head]
 
 
+def _fastest_form(head):
+    """The head's numpy form when it has one, else the scikit-learn head itself."""
+    return _compile_head(head) or head
+
+
 def _aligned_proba(head, features, classes: np.ndarray) -> np.ndarray:
     """Probabilities of a fitted head in ``classes`` order, through its numpy form when it has one."""
-    return aligned_proba(_compile_head(head) or head, features, classes)
-
-
-_argmax_with_abstain = argmax_with_abstain
+    return aligned_proba(_fastest_form(head), features, classes)
 
 
 def _normalise_y(y: Sequence, n: int) -> tuple[list[dict], bool]:

@@ -33,3 +33,22 @@ def test_models_saved_before_the_compiled_form_still_load(default_model, seed_co
     assert [p.to_dict() for p in old.predict_prepared(docs)] == [
         p.to_dict() for p in default_model.predict_prepared(docs, sentences=2)
     ]
+
+
+def test_a_head_without_numpy_form_predicts_through_scikit_learn(seed_corpus):
+    """A class seen once gets a multiclass LogisticRegression head: no compiled form, same API."""
+    from sklearn.linear_model import LogisticRegression
+
+    from classify.model import ArticleClassifier
+
+    documents = seed_corpus.documents[:60]
+    docs = [prepare(d.text, title=d.title) for d in documents]
+    labels = [d.labels["event_type"] for d in documents]
+    labels[0] = "a_class_seen_once"
+    classifier = ArticleClassifier(ngram_range=(1, 1), threshold_folds=2).fit(docs, labels)
+    assert isinstance(classifier.heads_["label"], LogisticRegression)
+    assert classifier.compile() is None
+    proba = classifier.predict_proba(docs)
+    assert proba.shape == (60, len(set(labels)))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert classifier.predict(docs[:1])[0] in set(labels)
