@@ -1,7 +1,8 @@
 """Batch labelling: many documents in, one output record per document, in input order.
 
-Documents are streamed in chunks; with ``jobs > 1`` the chunks go to joblib
-process workers, each of which loads the model once and keeps it. A document
+Documents are streamed in chunks; with ``jobs > 1`` the chunks are shared
+between this process and ``jobs - 1`` joblib process workers, each of which
+loads the model once and keeps it. A document
 that cannot be read or labelled becomes a record with ``error`` set and never
 stops the run. Output writing is crash-safe and resumable (see
 :mod:`classify.output`).
@@ -58,6 +59,11 @@ def _model(model_path: str, trust: bool):
 
         _WORKER_MODELS[key] = classify.load(model_path, trust=trust)
     return _WORKER_MODELS[key]
+
+
+def _warm_up(model_path: str, trust: bool) -> None:
+    """Load the model in a worker ahead of its first chunk (returns nothing to ship back)."""
+    _model(model_path, trust)
 
 
 def _error_record(doc: SourceDocument, message: str) -> dict:
@@ -153,7 +159,8 @@ def label_documents(
         loaded once per worker process.
     trust : bool, default=False
     jobs : int, default=1
-        Worker processes (joblib/loky); 1 runs in this process.
+        Processes labelling: this one plus ``jobs - 1`` joblib (loky) workers,
+        each loading the model once (see :mod:`classify.pool`).
     chunk_size : int, default=256
     sentences : int, default=3
         Summary length.
@@ -169,11 +176,16 @@ def label_documents(
     from classify.models_path import resolve_model_path
 
     path = str(resolve_model_path(model_path))
-    if jobs == 1 and client is None:
-        _model(path, trust)  # fail fast (missing or tampered model) before any work
+    executor = None
+    if client is None and jobs > 1:
+        from classify.pool import start_workers
+
+        executor = start_workers(jobs, warm_up=functools.partial(_warm_up, path, trust))
+    if client is None:
+        _model(path, trust)  # fail fast (missing or tampered model) before any work; this process labels too
     else:
-        # The workers load it; here only the checks, so the driver does not spend
-        # a core unpickling a model it never uses while the workers start.
+        # The Dask workers load it; here only the checks, so the driver does not
+        # spend a core unpickling a model it never uses.
         from classify.persist import verify_model
 
         verify_model(path, trust=trust)
@@ -188,10 +200,10 @@ def label_documents(
         for chunk in chunks:
             yield _label_chunk(path, trust, chunk, sentences, fmt)
         return
-    from joblib import Parallel, delayed
+    from classify.pool import run_ordered
 
-    parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch="2*n_jobs")
-    yield from parallel(delayed(_label_chunk)(path, trust, chunk, sentences, fmt) for chunk in chunks)
+    task = functools.partial(_label_chunk, path, trust, sentences=sentences, fmt=fmt)
+    yield from run_ordered(task, chunks, executor, jobs)
 
 
 def iter_labels(
@@ -262,6 +274,7 @@ def label_files(
     """
     from tqdm import tqdm
 
+    from classify.models_path import resolve_model_path
     from classify.output import detect_format, open_writer
 
     started = time.perf_counter()
@@ -272,7 +285,8 @@ def label_files(
             from classify.errors import InputError
 
             raise InputError(f"{name}: no such file or folder")
-    client = _connect(scheduler)  # before the output exists: an unreachable scheduler creates nothing
+    # Before the output exists: an unreachable scheduler creates nothing.
+    client = _connect(scheduler, functools.partial(_warm_up, str(resolve_model_path(model)), trust))
     try:
         writer = open_writer(output, fmt, resume=resume, force=force, commit_seconds=checkpoint_seconds)
         if writer is None:
@@ -316,12 +330,12 @@ def label_files(
     return summary
 
 
-def _connect(scheduler: str | None):
+def _connect(scheduler: str | None, preload):
     if not scheduler:
         return None
     from classify.distributed import connect
 
-    return connect(scheduler)
+    return connect(scheduler, preload=preload)
 
 
 def _disconnect(client, scheduler: str | None) -> None:

@@ -5,7 +5,8 @@ finished chunks strictly in input order, and only then submits more, so memory
 stays bounded whatever the input size. Tasks carry documents and the model
 *path*; each worker process loads the model once (sha256-checked) and keeps
 it, exactly as joblib workers do, so the model is never pickled per chunk and
-the output bytes equal a local run's. A chunk whose worker dies is re-run by
+the output bytes equal a local run's. The workers of a ``local:N`` cluster are
+forked from the driver after it loaded the model, so they start with it. A chunk whose worker dies is re-run by
 Dask on another worker; since results are collected per chunk in order, no
 document is lost or duplicated.
 """
@@ -13,9 +14,13 @@ document is lost or duplicated.
 from __future__ import annotations
 
 import collections
+import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+import pickle
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from classify.errors import ClassifyError
 
@@ -36,10 +41,21 @@ class DaskStats:
     max_in_flight_seen: int = 0
 
 
-def connect(scheduler: str, *, timeout: float | None = None):
+def connect(scheduler: str, *, timeout: float | None = None, preload: Callable[[], Any] | None = None):
     """A ``dask.distributed.Client`` for ``tcp://HOST:PORT`` or a new ``local:N`` cluster.
 
-    The connection timeout is ``timeout`` seconds, by default ``$CLASSIFY_DASK_TIMEOUT`` or 10.
+    Parameters
+    ----------
+    scheduler : str
+        ``tcp://HOST:PORT`` (or ``tls://``) of a running scheduler, or ``local:N``.
+    timeout : float, optional
+        Connection timeout in seconds, by default ``$CLASSIFY_DASK_TIMEOUT`` or 10.
+    preload : callable, optional
+        ``local:N`` only: run in this process before the cluster starts. Where
+        the platform can fork (Linux), the local workers are forked from this
+        process and inherit what ``preload`` loaded (the model) and every
+        imported module, instead of each importing Dask and loading the model
+        again; elsewhere they are spawned and load it on their first chunk.
 
     Raises
     ------
@@ -60,12 +76,15 @@ def connect(scheduler: str, *, timeout: float | None = None):
         # Tuned for CPU-bound Python tasks: the statistical profiler interrupts the
         # task thread every 10 ms, and an aggressive malloc trim makes numpy's
         # small allocations slow. Both measurably cost throughput here.
-        with dask.config.set(
-            {
-                "distributed.worker.profile.enabled": False,
-                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-            }
-        ):
+        settings = {
+            "distributed.worker.profile.enabled": False,
+            "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+        }
+        if _can_fork():
+            if preload is not None:
+                preload()
+            settings["distributed.worker.multiprocessing-method"] = "fork"
+        with dask.config.set(settings):
             cluster = LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
             )
@@ -78,6 +97,11 @@ def connect(scheduler: str, *, timeout: float | None = None):
         return Client(scheduler, timeout=f"{timeout}s")
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc})") from None
+
+
+def _can_fork() -> bool:
+    # Fork only on Linux: macOS's system libraries are not fork-safe, and Windows has no fork.
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def dask_label_chunks(
@@ -117,7 +141,8 @@ def dask_label_chunks(
             if chunk is None:
                 exhausted = True
                 break
-            pending.append(client.submit(task, chunk, pure=False, retries=retries))
+            payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+            pending.append(client.submit(_run_packed, task, payload, pure=False, retries=retries))
             stats.submitted += 1
             stats.max_in_flight_seen = max(stats.max_in_flight_seen, len(pending))
         if not pending:
@@ -125,4 +150,15 @@ def dask_label_chunks(
         future = pending.popleft()
         result = future.result()
         future.release()
-        yield result
+        yield pickle.loads(result)
+
+
+def _run_packed(task, payload: bytes) -> bytes:
+    """Run ``task`` on a pickled chunk and pickle its result.
+
+    Chunks and results travel as opaque bytes: Dask's event loops (client,
+    scheduler, worker) then only copy them, and the (de)serialisation runs in
+    the task thread and the driver's main thread instead, off the loops that
+    keep the cluster responsive.
+    """
+    return pickle.dumps(task(pickle.loads(payload)), protocol=pickle.HIGHEST_PROTOCOL)
