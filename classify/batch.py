@@ -1,8 +1,7 @@
 """Batch labelling: many documents in, one output record per document, in input order.
 
-Documents are streamed in chunks; with ``jobs > 1`` the chunks are shared
-between this process and ``jobs - 1`` joblib process workers, each of which
-loads the model once and keeps it. A document
+Documents are streamed in chunks; with ``jobs > 1`` the chunks go to joblib
+process workers, each of which loads the model once and keeps it. A document
 that cannot be read or labelled becomes a record with ``error`` set and never
 stops the run. Output writing is crash-safe and resumable (see
 :mod:`classify.output`).
@@ -62,7 +61,7 @@ def _model(model_path: str, trust: bool):
 
 
 def _warm_up(model_path: str, trust: bool) -> None:
-    """Load the model in a worker ahead of its first chunk (returns nothing to ship back)."""
+    """Load the model into this process's cache (the preload of forked Dask workers)."""
     _model(model_path, trust)
 
 
@@ -159,8 +158,7 @@ def label_documents(
         loaded once per worker process.
     trust : bool, default=False
     jobs : int, default=1
-        Processes labelling: this one plus ``jobs - 1`` joblib (loky) workers,
-        each loading the model once (see :mod:`classify.pool`).
+        Worker processes (joblib/loky); 1 runs in this process.
     chunk_size : int, default=256
     sentences : int, default=3
         Summary length.
@@ -176,16 +174,11 @@ def label_documents(
     from classify.models_path import resolve_model_path
 
     path = str(resolve_model_path(model_path))
-    executor = None
-    if client is None and jobs > 1:
-        from classify.pool import start_workers
-
-        executor = start_workers(jobs, warm_up=functools.partial(_warm_up, path, trust))
-    if client is None:
-        _model(path, trust)  # fail fast (missing or tampered model) before any work; this process labels too
+    if jobs == 1 and client is None:
+        _model(path, trust)  # fail fast (missing or tampered model) before any work
     else:
-        # The Dask workers load it; here only the checks, so the driver does not
-        # spend a core unpickling a model it never uses.
+        # The workers load it; here only the checks, so the driver does not spend
+        # a core unpickling a model it never uses while the workers start.
         from classify.persist import verify_model
 
         verify_model(path, trust=trust)
@@ -200,10 +193,10 @@ def label_documents(
         for chunk in chunks:
             yield _label_chunk(path, trust, chunk, sentences, fmt)
         return
-    from classify.pool import run_ordered
+    from joblib import Parallel, delayed
 
-    task = functools.partial(_label_chunk, path, trust, sentences=sentences, fmt=fmt)
-    yield from run_ordered(task, chunks, executor, jobs)
+    parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch="2*n_jobs")
+    yield from parallel(delayed(_label_chunk)(path, trust, chunk, sentences, fmt) for chunk in chunks)
 
 
 def iter_labels(

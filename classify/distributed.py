@@ -85,8 +85,9 @@ def connect(scheduler: str, *, timeout: float | None = None, preload: Callable[[
                 preload()
             settings["distributed.worker.multiprocessing-method"] = "fork"
         with dask.config.set(settings):
+            # dashboard_address=":0": a free port, so two local runs at once do not collide on 8787.
             cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
             )
         return Client(cluster)
     if not scheduler.startswith(("tcp://", "tls://")):

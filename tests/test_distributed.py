@@ -1,3 +1,4 @@
+import functools
 import os
 import signal
 import subprocess
@@ -10,18 +11,43 @@ import pytest
 pytest.importorskip("dask.distributed")
 
 from conftest import SEEDS  # noqa: E402
-from dask.distributed import Client, LocalCluster  # noqa: E402
+from dask.distributed import Client  # noqa: E402
 
-from classify.batch import label_files  # noqa: E402
-from classify.distributed import DaskStats  # noqa: E402
+from classify import batch  # noqa: E402
+from classify.batch import _warm_up, label_files  # noqa: E402
+from classify.distributed import DaskStats, connect  # noqa: E402
+from classify.models_path import resolve_model_path  # noqa: E402
+
+MODEL_KEY = (str(resolve_model_path(None)), False)
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-    ) as local:
-        yield local
+    # Built the way `--scheduler local:2` builds it (forked workers with the model preloaded),
+    # so the kill test below also covers the nanny re-forking a worker.
+    client = connect("local:2", preload=functools.partial(_warm_up, *MODEL_KEY))
+    yield client.cluster
+    client.close()
+    client.cluster.close()
+
+
+def _models_loaded() -> list:
+    return list(batch._WORKER_MODELS)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="local workers are forked on Linux only")
+def test_local_cluster_workers_start_with_the_model_loaded(cluster):
+    with Client(cluster.scheduler_address) as client:
+        loaded = client.run(_models_loaded)
+    assert len(loaded) == 2
+    assert all(keys == [MODEL_KEY] for keys in loaded.values())
+
+
+def test_local_scheduler_option_output_equals_jobs_1(tmp_path):
+    inputs = _inputs(tmp_path, 12)
+    label_files(inputs, str(tmp_path / "local.jsonl"), chunk_size=4)
+    label_files(inputs, str(tmp_path / "dask.jsonl"), chunk_size=4, scheduler="local:2")
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
 
 
 def _inputs(tmp_path, n):
