@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -50,13 +51,26 @@ class BatchSummary:
         )
 
 
+def _model_key(model_path: str, trust: bool) -> tuple:
+    # The file's size and mtime are part of the key: a model retrained at the same
+    # path (a notebook session) is loaded again, not served stale from the cache.
+    try:
+        stat = os.stat(model_path)
+    except OSError:
+        return (model_path, trust, None)  # classify.load reports the missing file
+    return (model_path, trust, stat.st_size, stat.st_mtime_ns)
+
+
 def _model(model_path: str, trust: bool):
     """The model of this process, loaded on first use and then kept (one load per worker)."""
-    key = (model_path, trust)
+    key = _model_key(model_path, trust)
     if key not in _WORKER_MODELS:
         import classify
 
-        _WORKER_MODELS[key] = classify.load(model_path, trust=trust)
+        model = classify.load(model_path, trust=trust)
+        for stale in [k for k in _WORKER_MODELS if k[:2] == key[:2]]:
+            del _WORKER_MODELS[stale]
+        _WORKER_MODELS[key] = model
     return _WORKER_MODELS[key]
 
 
@@ -176,7 +190,7 @@ def label_documents(
     path = str(resolve_model_path(model_path))
     if jobs == 1 and client is None:
         _model(path, trust)  # fail fast (missing or tampered model) before any work
-    else:
+    elif _model_key(path, trust) not in _WORKER_MODELS:  # loaded here already (local Dask preload): checked then
         # The workers load it; here only the checks, so the driver does not spend
         # a core unpickling a model it never uses while the workers start.
         from classify.persist import verify_model

@@ -218,3 +218,22 @@ def test_rendered_chunks_match_the_records(tmp_path, fmt):
     assert sum(c.errors for c in rendered) == sum(1 for r in records if r["error"]) > 0
     assert rendered[-1].last_id == str(records[-1]["id"])
     assert render_chunk([], fmt).count == 0
+
+
+def test_a_model_retrained_at_the_same_path_is_not_served_from_the_cache(tmp_path, default_model, small_model):
+    from classify.persist import save_model
+
+    inputs = [str(_corpus_dir(tmp_path, 6))]
+    reference = tmp_path / "small.joblib"
+    save_model(small_model, reference)
+    label_files(inputs, str(tmp_path / "reference.jsonl"), model=str(reference))
+
+    in_place = tmp_path / "m.joblib"
+    save_model(default_model, in_place)
+    label_files(inputs, str(tmp_path / "before.jsonl"), model=str(in_place))
+    save_model(small_model, in_place)  # a notebook retrains and saves over the same file
+    label_files(inputs, str(tmp_path / "after.jsonl"), model=str(in_place))
+
+    after = (tmp_path / "after.jsonl").read_bytes()
+    assert after == (tmp_path / "reference.jsonl").read_bytes()
+    assert after != (tmp_path / "before.jsonl").read_bytes()
