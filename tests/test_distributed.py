@@ -25,6 +25,7 @@ MODEL_KEY = (str(resolve_model_path(None)), False)
 def cluster():
     # Built the way `--scheduler local:2` builds it (forked workers with the model preloaded),
     # so the kill test below also covers the nanny re-forking a worker.
+    batch._WORKER_MODELS.clear()  # what the forked workers hold must come from the preload alone
     client = connect("local:2", preload=functools.partial(_warm_up, *MODEL_KEY))
     yield client.cluster
     client.close()
