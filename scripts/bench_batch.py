@@ -2,13 +2,14 @@
 
 Usage:
     python scripts/bench_batch.py [--data ../shared/data/vietnews_val_1000.jsonl] [--docs 10000]
-                                  [--rss-docs 100000] [--tokenize-sample 1000] [--repeat 3]
+                                  [--rss-docs 100000] [--tokenize-sample 300] [--repeat 3]
 
 Builds a JSONL input of --docs documents (the articles repeated with new ids), then in one run:
   * docs/s of `classify label` (clean + classify + summarize + write) with --jobs 1 and --jobs 2,
     each in a fresh process (start-up and model loading included), alternating --repeat times
     (default 3) and reporting the medians;
-  * docs/s of underthesea.word_tokenize alone over the same article texts (one core);
+  * docs/s of underthesea.word_tokenize alone over the same article texts (one core), timed in each
+    round right after the --jobs 1 run;
   * a reference for what two processes gain on this machine at the moment: two independent
     --jobs 1 runs started together, each on half of the documents (no coordination, but each
     pays its own start-up), in docs/s;
@@ -83,7 +84,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "vietnews_val_1000.jsonl")
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--rss-docs", type=int, default=100_000)
-    parser.add_argument("--tokenize-sample", type=int, default=1000, help="articles timed with word_tokenize")
+    parser.add_argument("--tokenize-sample", type=int, default=300, help="articles timed with word_tokenize per run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each setting; medians are reported")
     args = parser.parse_args()
     if not args.data.exists():
@@ -100,32 +101,38 @@ def main() -> int:
         halves[1].write_text("".join(lines[len(lines) // 2 :]), encoding="utf-8")
         print(f"{args.docs} documents ({len(records)} distinct articles repeated), {os.cpu_count()} cores")
 
-        # The settings alternate, --repeat times each; medians damp this VM's noisy neighbours.
-        ones, twos, pairs, one_rss = [], [], [], 0.0
-        for _ in range(args.repeat):
-            seconds, one_rss = run_label(input_path, 1, workdir)
-            ones.append(seconds)
-            twos.append(run_label(input_path, 2, workdir)[0])
-            pairs.append(run_two_independent(halves, workdir))
-        full_1, full_2 = args.docs / statistics.median(ones), args.docs / statistics.median(twos)
-        pair = args.docs / statistics.median(pairs)
-        if args.repeat > 1:
-            rates = [[round(args.docs / x) for x in runs] for runs in (ones, twos, pairs)]
-            print(f"runs (docs/s) --jobs 1: {rates[0]}  --jobs 2: {rates[1]}  two independent halves: {rates[2]}")
-
         from underthesea import word_tokenize
 
         sample = [r["text"] for r in records[: args.tokenize_sample]]
         word_tokenize(sample[0])  # load the model outside the timing
-        started = time.perf_counter()
-        for text in sample:
-            word_tokenize(text)
-        tokenize = len(sample) / (time.perf_counter() - started)
+
+        def tokenize_rate() -> float:
+            started = time.perf_counter()
+            for text in sample:
+                word_tokenize(text)
+            return len(sample) / (time.perf_counter() - started)
+
+        # The settings alternate, --repeat times each, so every ratio compares runs made under the
+        # same conditions; medians damp this VM's noisy neighbours (its speed drifts by tens of percent).
+        ones, twos, pairs, tokenizes, one_rss = [], [], [], [], 0.0
+        for _ in range(args.repeat):
+            seconds, one_rss = run_label(input_path, 1, workdir)
+            ones.append(seconds)
+            tokenizes.append(tokenize_rate())
+            twos.append(run_label(input_path, 2, workdir)[0])
+            pairs.append(run_two_independent(halves, workdir))
+        full_1, full_2 = args.docs / statistics.median(ones), args.docs / statistics.median(twos)
+        pair = args.docs / statistics.median(pairs)
+        tokenize = statistics.median(tokenizes)
+        if args.repeat > 1:
+            rates = [[round(args.docs / x) for x in runs] for runs in (ones, twos, pairs)]
+            print(f"runs (docs/s) --jobs 1: {rates[0]}  --jobs 2: {rates[1]}  two independent halves: {rates[2]}")
+            print(f"runs (docs/s) word_tokenize: {[round(x) for x in tokenizes]}")
 
         print(f"full pipeline --jobs 1: {full_1:8.1f} docs/s  (driver peak RSS {one_rss:.0f} MiB)")
         print(f"full pipeline --jobs 2: {full_2:8.1f} docs/s")
         print(f"two independent --jobs 1 runs on halves, together: {pair:8.1f} docs/s")
-        print(f"underthesea.word_tokenize alone: {tokenize:8.1f} docs/s ({len(sample)} articles)")
+        print(f"underthesea.word_tokenize alone: {tokenize:8.1f} docs/s ({len(sample)} articles per run)")
         print(f"ratio full(jobs 1) / word_tokenize: {full_1 / tokenize:.1f}x   (target >= 10x)")
         print(f"ratio jobs 2 / jobs 1: {full_2 / full_1:.2f}x   (target >= 1.7x)")
         print(
