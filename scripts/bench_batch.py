@@ -79,18 +79,32 @@ def run_two_independent(halves: list[Path], workdir: Path) -> float:
     return seconds
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_parser(description: str) -> argparse.ArgumentParser:
+    """The options both batch benchmarks share: --data, --docs, --repeat."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "vietnews_val_1000.jsonl")
     parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each setting; medians are reported")
+    return parser
+
+
+def read_records(data: Path) -> list[dict] | None:
+    """The articles of ``data`` (JSONL), or None (with a message) when the file is absent."""
+    if not data.exists():
+        print(f"no data at {data}; nothing to do")
+        return None
+    with open(data, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def main() -> int:
+    parser = bench_parser(__doc__.splitlines()[0])
     parser.add_argument("--rss-docs", type=int, default=100_000)
     parser.add_argument("--tokenize-sample", type=int, default=300, help="articles timed with word_tokenize per run")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each setting; medians are reported")
     args = parser.parse_args()
-    if not args.data.exists():
-        print(f"no data at {args.data}; nothing to do")
+    records = read_records(args.data)
+    if records is None:
         return 0
-    records = [json.loads(line) for line in open(args.data, encoding="utf-8")]
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         input_path = workdir / "input.jsonl"

@@ -8,8 +8,6 @@ cluster start-up included; prints docs/s and the ratio (identical output is chec
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -17,19 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_batch import ROOT, run_label, write_input  # noqa: E402
+from bench_batch import bench_parser, read_records, run_label, write_input  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "vietnews_val_1000.jsonl")
-    parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    if not args.data.exists():
-        print(f"no data at {args.data}; nothing to do")
+    args = bench_parser(__doc__.splitlines()[0]).parse_args()
+    records = read_records(args.data)
+    if records is None:
         return 0
-    records = [json.loads(line) for line in open(args.data, encoding="utf-8")]
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         input_path = workdir / "input.jsonl"
