@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from classify.compact import CompactDict
+from classify.text import SyllableEncoder
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -34,14 +35,30 @@ _SEPARATOR = np.zeros(1, dtype=np.int64)
 
 
 class SyllableIds(CompactDict):
-    """``{syllable: id}`` with ids from 1; :meth:`add` assigns the next id."""
+    """``{syllable: id}`` with ids from 1; :meth:`add` assigns the next id.
+
+    Attributes
+    ----------
+    encoder : SyllableEncoder
+        Encodes texts to these ids with a per-process token cache (not pickled).
+    """
 
     def add(self, syllable: str) -> int:
         """Id of ``syllable``, assigned on first sight."""
         found = self.get(syllable)
         if found is None:
             found = self[syllable] = len(self) + 1
+            encoder = self.__dict__.get("_encoder")
+            if encoder is not None:
+                encoder.clear()  # it may have cached the syllable as unknown
         return found
+
+    @property
+    def encoder(self) -> SyllableEncoder:
+        encoder = self.__dict__.get("_encoder")
+        if encoder is None:
+            encoder = self.__dict__["_encoder"] = SyllableEncoder(self)
+        return encoder
 
 
 def join_codes(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -94,3 +94,11 @@ def test_prepared_text_codes_are_cached_per_table():
     assert len(codes) == sum(doc.syllables.part_lengths())
     assert (codes > 0).all()
     assert (doc.syllables.codes(SyllableIds()) == 0).all()
+
+
+def test_adding_a_syllable_refreshes_the_encoder_cache():
+    ids = SyllableIds()
+    ids.add("tỉnh")
+    assert ids.encoder.encode_parts(["Tỉnh, huyện."])[0].tolist() == [1, 0]
+    ids.add("huyện")
+    assert ids.encoder.encode_parts(["Tỉnh, huyện."])[0].tolist() == [1, 2]

@@ -2,8 +2,28 @@ import unicodedata
 
 import pytest
 from conftest import PORTAL_PAGE
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from classify.text import extract_date, normalize, prepare, split_sentences, syllable_tokenize, word_tokenize
+from classify.text import (
+    _INVISIBLE,
+    _SPACES,
+    SyllableEncoder,
+    extract_date,
+    normalize,
+    prepare,
+    split_sentences,
+    syllable_tokenize,
+    word_tokenize,
+)
+
+# Vietnamese letters, digits, punctuation glued to words, and the characters normalize() removes.
+_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("aăâbcdđeêghiklmnoôơpqrstuưvxyĐÀÁẢÃẠỳýỷỹỵ0123456789 ,.;:-–/()\"'“”%_\n\t\u00a0\u200b\u00ad\x07\u3000")
+    ),
+    max_size=80,
+)
 
 
 def test_normalize_makes_nfd_and_nfc_identical():
@@ -16,6 +36,32 @@ def test_normalize_makes_nfd_and_nfc_identical():
 def test_normalize_spaces_invisible_and_control_characters():
     raw = "Bưu\u00a0điện\u200b tỉnh\u202fBắc\x07 Ninh\r\nViễn\u200dthông\u00ad"
     assert normalize(raw) == "Bưu điện tỉnh Bắc Ninh\nViễnthông"
+
+
+def test_every_character_normalize_replaces_is_non_printable():
+    # normalize() skips its regexes for printable text; that is exact only if this holds.
+    replaced = [chr(c) for c in range(0x30000) if _INVISIBLE.match(chr(c)) or _SPACES.match(chr(c))]
+    assert len(replaced) > 60
+    assert not any(char.isprintable() for char in replaced)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_normalize_fast_path_equals_the_regexes(text):
+    slow = _SPACES.sub(" ", _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    assert normalize(text) == unicodedata.normalize("NFC", slow)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXT, max_size=4), st.sampled_from([1, 3, 262_144]))
+def test_syllable_encoder_equals_tokenize_then_lookup(parts, cache_size):
+    ids = {s: i + 1 for i, s in enumerate(["năm", "0000", "ăn", "đi", "a", "0", "xã"])}
+    encoder = SyllableEncoder(ids, max_cached=cache_size)
+    for _ in range(2):  # second round from the cache
+        codes, lengths = encoder.encode_parts(parts)
+        expected = [[ids.get(s, 0) for s in syllable_tokenize(part)] for part in parts]
+        assert lengths.tolist() == [len(e) for e in expected]
+        assert codes.tolist() == [code for e in expected for code in e]
 
 
 def test_prepare_strips_clutter_the_seeds_do_not_have():
