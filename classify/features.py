@@ -32,13 +32,13 @@ def as_prepared(documents: Iterable[ArticleLike]) -> list[PreparedText]:
 
 
 def full_text(doc: PreparedText) -> str:
-    """Headline, body sentences and body lines (captions, sub-headings) as one string."""
-    return "\n".join(part for part in [doc.title or "", *doc.sentences, *doc.extra_lines] if part)
+    """Headline, body paragraphs and body lines (captions, sub-headings) as one string."""
+    return "\n".join(part for part in [doc.title or "", *doc.paragraphs, *doc.extra_lines] if part)
 
 
 def lead_text(doc: PreparedText, sentences: int) -> str:
     """Headline and the first ``sentences`` body sentences."""
-    return "\n".join(part for part in [doc.title or "", *doc.sentences[:sentences]] if part)
+    return "\n".join(part for part in [doc.title or "", *doc.lead_sentences(sentences)] if part)
 
 
 class ArticleVectorizer(TransformerMixin, BaseEstimator):

@@ -53,8 +53,7 @@ _Constant = ConstantHead  # the name models saved by earlier versions refer to
 
 def _syllables(doc: PreparedText) -> Iterator[str]:
     """The article's syllables in reading order (headline, sentences, extra lines)."""
-    parts = doc.syllables
-    return itertools.chain(parts.title, *parts.sentences, *parts.extra_lines)
+    return iter(doc.syllables.full())
 
 
 class ArticleClassifier(ClassifierMixin, BaseEstimator):

@@ -69,14 +69,13 @@ class SentenceRanker(Summarizer):
     def _sentence_vectors(self, doc: PreparedText, positions: list[int]) -> np.ndarray:
         """L2-normalised TF-IDF rows of the sentences at ``positions``, then of the headline (dense)."""
         index = self.index_
-        syllables = doc.syllables
-        lengths = syllables.part_lengths()  # the headline, each sentence, each extra line
+        codes, lengths = doc.syllables.encode(index.ids)  # lengths: the headline, each sentence, each extra line
         # Row of every part in the output: candidates first, the headline last, the rest dropped.
         row_of_part = np.full(len(lengths), -1, dtype=np.intp)
         row_of_part[np.asarray(positions, dtype=np.intp) + 1] = np.arange(len(positions))
         row_of_part[0] = len(positions)
         rows = np.repeat(row_of_part, lengths)
-        columns = index.unigram_columns(syllables.codes(index.ids))
+        columns = index.unigram_columns(codes)
         keep = (rows >= 0) & (columns >= 0)
         rows, columns = rows[keep], columns[keep]
         # A dense block over the few columns this article uses: cheaper than scipy.sparse at this size.

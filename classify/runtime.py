@@ -182,7 +182,7 @@ def transform_indexed(indexes: dict, docs: Sequence[PreparedText], lead_weight: 
     if "lead" in indexes:
         # The lead is a prefix of each article's syllables: mask the rest out.
         starts = np.concatenate([[0], np.cumsum([len(a) + 1 for a in articles])[:-1]]).astype(np.intp)
-        lead_lengths = np.array([s.lead_length(lead_sentences) for s in syllables], dtype=np.intp)
+        lead_lengths = np.array([s.lead_length(lead_sentences, indexes["ids"]) for s in syllables], dtype=np.intp)
         in_lead = np.arange(len(codes)) - starts[row_of] < lead_lengths[row_of]
         lead = indexes["lead"].transform_codes(np.where(in_lead, codes, 0), row_of, len(docs))
         blocks.append(lead * lead_weight)

@@ -139,68 +139,89 @@ class ArticleSyllables:
 
     The parts are the headline, each body sentence and each extra line. The
     syllable strings are only tokenised when asked for; classification and
-    ranking read ids (:meth:`codes`) through a cached :class:`SyllableEncoder`.
+    ranking read ids (:meth:`codes`, :meth:`encode`) through the cached
+    :class:`SyllableEncoder` of the id table. :meth:`codes` encodes whole
+    paragraphs, so classifying an article never splits it into sentences
+    (the syllables are the same either way, tested).
 
     Parameters
     ----------
-    title : str or None
-    sentences, extra_lines : list of str
+    doc : PreparedText
     """
 
-    def __init__(self, title: str | None, sentences: Sequence[str], extra_lines: Sequence[str]) -> None:
-        self._parts = [title or "", *sentences, *extra_lines]
-        self._n_sentences = len(sentences)
-        self._encoded: dict[int, tuple] = {}
+    def __init__(self, doc: PreparedText) -> None:
+        self._doc = doc
+        self._codes: dict[int, tuple] = {}
+        self._lengths: np.ndarray | None = None
 
     @cached_property
     def title(self) -> list[str]:
         """Syllables of the headline."""
-        return syllable_tokenize(self._parts[0])
+        return syllable_tokenize(self._doc.title or "")
 
     @cached_property
     def sentences(self) -> list[list[str]]:
         """Syllables of each body sentence."""
-        return [syllable_tokenize(s) for s in self._parts[1 : 1 + self._n_sentences]]
+        return [syllable_tokenize(s) for s in self._doc.sentences]
 
     @cached_property
     def extra_lines(self) -> list[list[str]]:
         """Syllables of each extra line."""
-        return [syllable_tokenize(s) for s in self._parts[1 + self._n_sentences :]]
-
-    def encode(self, ids: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
-        """Ids of :meth:`full` under the table ``ids`` (0 = unknown) and :meth:`part_lengths`.
-
-        Computed once per table. A table with an ``encoder`` attribute (such as
-        :class:`classify.ngram_index.SyllableIds`) shares its token cache across articles.
-        """
-        cached = self._encoded.get(id(ids))
-        if cached is None or cached[0] is not ids:
-            encoder = getattr(ids, "encoder", None) or SyllableEncoder(ids)
-            cached = self._encoded[id(ids)] = (ids, *encoder.encode_parts(self._parts))
-        return cached[1], cached[2]
+        return [syllable_tokenize(s) for s in self._doc.extra_lines]
 
     def codes(self, ids: Mapping[str, int]) -> np.ndarray:
-        """Ids of :meth:`full` under the table ``ids`` (0 = unknown), computed once per table."""
-        return self.encode(ids)[0]
+        """Ids of :meth:`full` under the table ``ids`` (0 = unknown), computed once per table.
+
+        A table with an ``encoder`` attribute (such as
+        :class:`classify.ngram_index.SyllableIds`) shares its token cache across articles.
+        """
+        cached = self._codes.get(id(ids))
+        if cached is None or cached[0] is not ids:
+            doc = self._doc
+            codes, _ = _encoder(ids).encode_parts([doc.title or "", *doc.paragraphs, *doc.extra_lines])
+            cached = self._codes[id(ids)] = (ids, codes)
+        return cached[1]
+
+    def encode(self, ids: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`codes` and :meth:`part_lengths` together, encoding the article once."""
+        if self._lengths is None:
+            doc = self._doc
+            codes, self._lengths = _encoder(ids).encode_parts([doc.title or "", *doc.sentences, *doc.extra_lines])
+            if id(ids) not in self._codes:
+                self._codes[id(ids)] = (ids, codes)
+        return self.codes(ids), self._lengths
 
     def part_lengths(self) -> np.ndarray:
         """Syllables in the headline, then in each sentence, then in each extra line."""
-        if self._encoded:
-            return next(iter(self._encoded.values()))[2]
-        return np.array([len(self.title), *map(len, self.sentences), *map(len, self.extra_lines)], dtype=np.intp)
+        if self._lengths is None:
+            parts = [self.title, *self.sentences, *self.extra_lines]
+            self._lengths = np.fromiter(map(len, parts), dtype=np.intp, count=len(parts))
+        return self._lengths
 
     def full(self) -> list[str]:
         """Headline, sentences and extra lines in one list (the order of ``full_text``)."""
         out = list(self.title)
-        for part in self.sentences:
-            out.extend(part)
+        for paragraph in self._doc.paragraphs:
+            out.extend(syllable_tokenize(paragraph))
         for part in self.extra_lines:
             out.extend(part)
         return out
 
-    def lead_length(self, sentences: int) -> int:
-        """Number of leading syllables that belong to the headline and the first ``sentences`` sentences."""
-        return int(self.part_lengths()[: 1 + min(sentences, self._n_sentences)].sum())
+    def lead_length(self, sentences: int, ids: Mapping[str, int] | None = None) -> int:
+        """Number of leading syllables that belong to the headline and the first ``sentences`` sentences.
+
+        With ``ids``, counted through its encoder, splitting only the paragraphs the lead needs.
+        """
+        if self._lengths is not None:
+            return int(self._lengths[: 1 + min(sentences, len(self._doc.sentences))].sum())
+        parts = [self._doc.title or "", *self._doc.lead_sentences(sentences)]
+        if ids is None:
+            return sum(len(syllable_tokenize(part)) for part in parts)
+        return int(_encoder(ids).encode_parts(parts)[1].sum())
+
+
+def _encoder(ids: Mapping[str, int]) -> SyllableEncoder:
+    return getattr(ids, "encoder", None) or SyllableEncoder(ids)
 
 
 @dataclass(frozen=True)
@@ -215,19 +236,38 @@ class PreparedText:
         Publication date as ISO ``YYYY-MM-DD`` (with `` HH:MM`` when a time is given).
     byline : str or None
         Author or source line found after the last paragraph.
-    sentences : list of str
-        Body sentences, verbatim from the normalised text, in document order.
-        Headline, date line, captions, bylines and clutter are never included.
+    paragraphs : list of str
+        Body paragraphs (prose lines), verbatim from the normalised text, in
+        document order. Headline, date line, captions, bylines and clutter are
+        never included.
     extra_lines : list of str
         Body lines that are not prose sentences (captions, sub-headings); useful
         as classification features, never summary candidates.
+    sentences : list of str
+        The paragraphs split by :func:`split_sentences`, on first use.
     """
 
     title: str | None
     date: str | None
     byline: str | None
-    sentences: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
     extra_lines: list[str] = field(default_factory=list)
+
+    @cached_property
+    def sentences(self) -> list[str]:
+        """Body sentences in document order (split from the paragraphs once, when first asked)."""
+        return [sentence for paragraph in self.paragraphs for sentence in split_sentences(paragraph)]
+
+    def lead_sentences(self, count: int) -> list[str]:
+        """The first ``count`` body sentences, splitting only the paragraphs they come from."""
+        if "sentences" in self.__dict__:
+            return self.sentences[:count]
+        out: list[str] = []
+        for paragraph in self.paragraphs:
+            if len(out) >= count:
+                break
+            out.extend(split_sentences(paragraph))
+        return out[:count]
 
     @property
     def body(self) -> str:
@@ -237,12 +277,12 @@ class PreparedText:
     @cached_property
     def syllables(self) -> ArticleSyllables:
         """Syllables of the headline, each sentence and each extra line (computed once)."""
-        return ArticleSyllables(self.title, self.sentences, self.extra_lines)
+        return ArticleSyllables(self)
 
     @property
     def is_empty(self) -> bool:
         """True when neither a title nor any body text was found."""
-        return not self.sentences and not self.title and not self.extra_lines
+        return not self.paragraphs and not self.title and not self.extra_lines
 
 
 def normalize(text: str) -> str:
@@ -400,7 +440,7 @@ def prepare(text: str, *, title: str | None = None) -> PreparedText:
                 byline = lines[j]
                 break
 
-    sentences: list[str] = []
+    paragraphs: list[str] = []
     extra: list[str] = []
     for i in range(first_prose, last_prose + 1):
         line = lines[i]
@@ -408,14 +448,14 @@ def prepare(text: str, *, title: str | None = None) -> PreparedText:
             continue
         after_image = i > 0 and _is_image(lines[i - 1])
         if is_prose[i] and not (after_image and word_counts[i] < 30):
-            sentences.extend(split_sentences(line))
+            paragraphs.append(line)
         elif word_counts[i] >= 4 and not _in_menu_run(is_prose, word_counts, i):
             extra.append(line)
     return PreparedText(
         title=given_title or detected_title,
         date=date,
         byline=byline,
-        sentences=sentences,
+        paragraphs=paragraphs,
         extra_lines=extra,
     )
 

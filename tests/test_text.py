@@ -64,6 +64,34 @@ def test_syllable_encoder_equals_tokenize_then_lookup(parts, cache_size):
         assert codes.tolist() == [code for e in expected for code in e]
 
 
+_LINE_PIECES = [
+    *'aăbcđeêhnoôơtuưAĂBĐÊHNOTƯ0129 .!?…:;,"”’)»](“(-/',
+    "./.",
+    "TP.",
+    "ThS.",
+    "VN.Dự",
+    "H2O.Nước",
+    "12.Anh",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=40).map("".join))
+def test_sentence_split_keeps_every_syllable_of_the_line(line):
+    # Classification encodes whole paragraphs; summaries split them. Both must see the same syllables.
+    assert syllable_tokenize(line) == [s for sentence in split_sentences(line) for s in syllable_tokenize(sentence)]
+
+
+def test_sentences_are_split_lazily_and_the_lead_only_as_far_as_needed():
+    doc = prepare(PORTAL_PAGE)
+    lead = doc.lead_sentences(2)
+    assert "sentences" not in doc.__dict__  # the lead did not split the whole article
+    assert lead == doc.sentences[:2]
+    assert doc.lead_sentences(2) == lead
+    assert doc.sentences == [s for p in doc.paragraphs for s in split_sentences(p)]
+    assert doc.syllables.lead_length(2) == sum(len(syllable_tokenize(s)) for s in [doc.title, *lead])
+
+
 def test_prepare_strips_clutter_the_seeds_do_not_have():
     doc = prepare(PORTAL_PAGE)
     assert doc.title == "Huyện Mường Tè khai trương hệ thống truyền thanh thông minh tại 14 xã"
