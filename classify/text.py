@@ -45,7 +45,8 @@ _DIGIT = re.compile(r"\d")
 _SENTENCE_END_MARKS = ".!?…:;"
 _CLOSERS = '"”’)»]'
 _MENU_SEPARATORS = re.compile(r"\s*(?:\||·|•|»|›|>>?|\s{3,})\s*")
-_MENU_HINT_CHARS = ("|", "·", "•", "»", "›", ">", "   ")
+_MENU_HINT = re.compile(r"[|·•»›>]|   ")
+_COUNT_PREFIX = 400  # characters; 50 words of Vietnamese prose take about 230
 _IMAGE_LINE_MAX = 130  # longest line _IMAGE_LINE can match: keyword, brackets, an 80-character tail
 
 # A line that stands for a picture, or the share/print/font widgets around it.
@@ -315,6 +316,19 @@ def _words(line: str) -> int:
     return len(_WORD.findall(line))
 
 
+def _words_up_to_50(line: str) -> int:
+    """:func:`_words`, exact below 50 and at least 50 otherwise (what the line tests compare).
+
+    A prefix never holds more words than the line, so a long line with 50
+    words in its first 400 characters is not counted to its end.
+    """
+    if len(line) > _COUNT_PREFIX:
+        words = _words(line[:_COUNT_PREFIX])
+        if words >= 50:
+            return words
+    return _words(line)
+
+
 def extract_date(line: str) -> str | None:
     """Find a publication date (and time) in one line.
 
@@ -355,7 +369,7 @@ def _ends_sentence(line: str) -> bool:
 
 def _is_menu(line: str) -> bool:
     """A line of three or more short items separated by bars, bullets or wide gaps."""
-    if not any(hint in line for hint in _MENU_HINT_CHARS):
+    if not _MENU_HINT.search(line):
         return False
     items = [item for item in _MENU_SEPARATORS.split(line) if item.strip()]
     return len(items) >= 3 and max(_words(item) for item in items) <= 6
@@ -417,7 +431,7 @@ def prepare(text: str, *, title: str | None = None) -> PreparedText:
     given_title = normalize(title).strip() if title else None
 
     # Per-line facts, computed once: the loops below look at neighbours repeatedly.
-    word_counts = [_words(line) for line in lines]
+    word_counts = [_words_up_to_50(line) for line in lines]  # every test below is < 50
     is_prose = [_is_prose(line, n) for line, n in zip(lines, word_counts)]
     prose_idx = [i for i, prose in enumerate(is_prose) if prose]
     first_prose = prose_idx[0] if prose_idx else len(lines)

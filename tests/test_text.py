@@ -9,6 +9,8 @@ from classify.text import (
     _INVISIBLE,
     _SPACES,
     SyllableEncoder,
+    _words,
+    _words_up_to_50,
     extract_date,
     normalize,
     prepare,
@@ -80,6 +82,12 @@ _LINE_PIECES = [
 def test_sentence_split_keeps_every_syllable_of_the_line(line):
     # Classification encodes whole paragraphs; summaries split them. Both must see the same syllables.
     assert syllable_tokenize(line) == [s for sentence in split_sentences(line) for s in syllable_tokenize(sentence)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "đường", "-", " ", "  ", ",", "x1", "....."]), max_size=400).map("".join))
+def test_capped_word_count_agrees_below_fifty(line):
+    assert min(_words_up_to_50(line), 50) == min(_words(line), 50)
 
 
 def test_sentences_are_split_lazily_and_the_lead_only_as_far_as_needed():
