@@ -87,7 +87,7 @@ def test_sentence_split_keeps_every_syllable_of_the_line(line):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["ab", "đường", "-", " ", "  ", ",", "x1", "....."]), max_size=400).map("".join))
 def test_capped_word_count_agrees_below_fifty(line):
-    assert min(_words_up_to_50(line), 50) == min(_words(line), 50)
+    assert _words_up_to_50(line) == min(_words(line), 50)
 
 
 def test_sentences_are_split_lazily_and_the_lead_only_as_far_as_needed():
