@@ -27,7 +27,7 @@ from classify.text import SyllableEncoder
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["KeyTable", "NgramIndex", "SyllableIds", "encode", "join_codes"]
+__all__ = ["KeyTable", "NgramIndex", "SyllableIds", "count_matrix", "encode", "join_codes"]
 
 BITS = 21  # syllable ids below 2**21: three of them fit one int64 key
 MAX_ORDER = 3
@@ -97,6 +97,36 @@ def encode(token_lists: Sequence[Sequence[str]], ids: dict[str, int]) -> tuple[n
     """
     get = ids.get
     return join_codes([np.array([get(token, 0) for token in tokens], dtype=np.int64) for tokens in token_lists])
+
+
+def count_matrix(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """CSR matrix counting each ``(row, column)`` occurrence, column indices sorted in each row.
+
+    Equal to ``csr_matrix((ones, (rows, columns)))`` followed by ``sum_duplicates()``,
+    about four times faster: one numpy sort of packed ``row << 32 | column``
+    keys replaces scipy's per-row sort of index/value pairs.
+
+    Parameters
+    ----------
+    rows, columns : ndarray of int
+        One entry per occurrence, ``0 <= column < 2**31``.
+    shape : tuple of int
+        ``(n_rows, n_columns)``.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of float64
+    """
+    keys = np.sort((rows.astype(np.int64) << 32) | columns.astype(np.int64))
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else np.zeros(0, np.intp)
+    counts = np.diff(starts, append=len(keys)).astype(np.float64)
+    distinct = keys[starts]
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(distinct >> 32, minlength=shape[0]), out=indptr[1:])
+    indices = (distinct & 0xFFFFFFFF).astype(np.int32)
+    matrix = sp.csr_matrix((counts, indices, indptr), shape=shape)
+    matrix.has_sorted_indices = True
+    return matrix
 
 
 class KeyTable:
@@ -264,8 +294,7 @@ class NgramIndex:
     def transform_codes(self, codes: np.ndarray, row_of: np.ndarray, n_rows: int) -> sp.csr_matrix:
         """TF-IDF matrix of already encoded rows (see :func:`encode`)."""
         rows, columns = self.lookup(codes, row_of)
-        matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, columns)), shape=(n_rows, self.n_features))
-        matrix.sum_duplicates()
+        matrix = count_matrix(rows, columns, (n_rows, self.n_features))
         matrix.data = self.weight(matrix.data, matrix.indices)
         if self.norm == "l2" and matrix.nnz:
             row_of_entry = np.repeat(np.arange(n_rows), np.diff(matrix.indptr))

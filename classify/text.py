@@ -43,6 +43,7 @@ _SYLLABLE = re.compile(r"[^\W_]+")
 _EDGE_PUNCTUATION = ".,;:!?…\"'“”‘’()[]{}«»<>-–—/\\%*_+=#&|~`^@$"
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END_MARKS = ".!?…:;"
+_SENTENCE_END_SET = frozenset(_SENTENCE_END_MARKS)
 _CLOSERS = '"”’)»]'
 _MENU_SEPARATORS = re.compile(r"\s*(?:\||·|•|»|›|>>?|\s{3,})\s*")
 _MENU_HINT_CHARS = ("|", "·", "•", "»", "›", ">", "   ")
@@ -363,12 +364,18 @@ def _is_date_line(line: str, words: int | None = None) -> bool:
 
 
 def _ends_sentence(line: str) -> bool:
-    return line.rstrip().rstrip(_CLOSERS)[-1:] in tuple(_SENTENCE_END_MARKS)
+    return line.rstrip().rstrip(_CLOSERS)[-1:] in _SENTENCE_END_SET
+
+
+def _has_menu_hint(line: str) -> bool:
+    """Whether ``line`` holds one of ``_MENU_HINT_CHARS`` (tested equal to ``any(...)``)."""
+    # Unrolled: twice as fast as any() over the tuple, and faster than a regex search.
+    return "|" in line or "·" in line or "•" in line or "»" in line or "›" in line or ">" in line or "   " in line
 
 
 def _is_menu(line: str) -> bool:
     """A line of three or more short items separated by bars, bullets or wide gaps."""
-    if not any(hint in line for hint in _MENU_HINT_CHARS):  # faster than a regex search
+    if not _has_menu_hint(line):
         return False
     items = [item for item in _MENU_SEPARATORS.split(line) if item.strip()]
     return len(items) >= 3 and max(_words(item) for item in items) <= 6
@@ -455,11 +462,12 @@ def prepare(text: str, *, title: str | None = None) -> PreparedText:
 
     paragraphs: list[str] = []
     extra: list[str] = []
+    previous_is_image = first_prose > 0 and _is_image(lines[first_prose - 1])
     for i in range(first_prose, last_prose + 1):
         line = lines[i]
-        if i in date_idx or i == title_idx or _is_image(line) or line == given_title:
+        after_image, previous_is_image = previous_is_image, _is_image(line)
+        if i in date_idx or i == title_idx or previous_is_image or line == given_title:
             continue
-        after_image = i > 0 and _is_image(lines[i - 1])
         if is_prose[i] and not (after_image and word_counts[i] < 30):
             paragraphs.append(line)
         elif word_counts[i] >= 4 and not _in_menu_run(is_prose, word_counts, i):

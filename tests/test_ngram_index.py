@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classify.ngram_index import KeyTable, NgramIndex, SyllableIds, encode, join_codes
+from classify.ngram_index import KeyTable, NgramIndex, SyllableIds, count_matrix, encode, join_codes
 from classify.text import prepare, syllable_tokenize
 
 ARTICLES = [
@@ -102,3 +103,18 @@ def test_adding_a_syllable_refreshes_the_encoder_cache():
     assert ids.encoder.encode_parts(["Tỉnh, huyện."])[0].tolist() == [1, 0]
     ids.add("huyện")
     assert ids.encoder.encode_parts(["Tỉnh, huyện."])[0].tolist() == [1, 2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 2**31 - 1) | st.integers(0, 9)), max_size=60))
+def test_count_matrix_equals_scipy_sum_duplicates(pairs):
+    rows = np.array([r for r, _ in pairs], dtype=np.intp)
+    columns = np.array([c for _, c in pairs], dtype=np.int32)
+    shape = (7, 2**31)
+    expected = sp.csr_matrix((np.ones(len(pairs)), (rows, columns)), shape=shape)
+    expected.sum_duplicates()
+    got = count_matrix(rows, columns, shape)
+    assert got.shape == shape and got.has_sorted_indices
+    np.testing.assert_array_equal(got.indptr, expected.indptr)
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    np.testing.assert_array_equal(got.data, expected.data)

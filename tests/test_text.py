@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from classify.text import (
     _INVISIBLE,
+    _MENU_HINT_CHARS,
     _SPACES,
     SyllableEncoder,
+    _has_menu_hint,
     _words,
     _words_up_to_50,
     extract_date,
@@ -214,3 +216,8 @@ def test_prepare_is_linear_on_a_5mb_article():
 def test_only_clutter_is_empty():
     doc = prepare("banner\nicon\nimg\nTop\nXem với cỡ chữ : A- A A+\n")
     assert doc.is_empty
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab |·•»›>-–")), max_size=30))
+def test_menu_hint_check_equals_any_over_the_hint_characters(line):
+    assert _has_menu_hint(line) == any(hint in line for hint in _MENU_HINT_CHARS)
