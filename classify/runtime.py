@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from classify.ngram_index import join_codes
-from classify.text import PreparedText
+from classify.text import PreparedText, encode_articles
 
 __all__ = [
     "CompiledClassifier",
@@ -176,7 +176,7 @@ def transform_indexed(indexes: dict, docs: Sequence[PreparedText], lead_weight: 
     :class:`classify.ngram_index.NgramIndex`.
     """
     syllables = [doc.syllables for doc in docs]
-    articles = [s.codes(indexes["ids"]) for s in syllables]
+    articles = encode_articles(syllables, indexes["ids"])
     codes, row_of = join_codes(articles)
     blocks = [indexes["body"].transform_codes(codes, row_of, len(docs))]
     if "lead" in indexes:

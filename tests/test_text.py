@@ -5,6 +5,8 @@ from conftest import PORTAL_PAGE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import classify.text as text_module
+from classify.ngram_index import SyllableIds
 from classify.text import (
     _INVISIBLE,
     _MENU_HINT_CHARS,
@@ -57,11 +59,11 @@ def test_normalize_fast_path_equals_the_regexes(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_TEXT, max_size=4), st.sampled_from([1, 3, 262_144]))
-def test_syllable_encoder_equals_tokenize_then_lookup(parts, cache_size):
+@given(st.lists(_TEXT, max_size=4))
+def test_syllable_encoder_equals_tokenize_then_lookup(parts):
     ids = {s: i + 1 for i, s in enumerate(["năm", "0000", "ăn", "đi", "a", "0", "xã"])}
-    encoder = SyllableEncoder(ids, max_cached=cache_size)
-    for _ in range(2):  # second round from the cache
+    encoder = SyllableEncoder(ids)
+    for _ in range(2):  # second round with the scanner already built
         codes, lengths = encoder.encode_parts(parts)
         expected = [[ids.get(s, 0) for s in syllable_tokenize(part)] for part in parts]
         assert lengths.tolist() == [len(e) for e in expected]
@@ -221,3 +223,21 @@ def test_only_clutter_is_empty():
 @given(st.text(alphabet=st.sampled_from(list("ab |·•»›>-–")), max_size=30))
 def test_menu_hint_check_equals_any_over_the_hint_characters(line):
     assert _has_menu_hint(line) == any(hint in line for hint in _MENU_HINT_CHARS)
+
+
+@pytest.mark.parametrize("scan_characters", [1, 200, 1 << 22])
+def test_encode_articles_equals_encoding_each_article(monkeypatch, scan_characters):
+    monkeypatch.setattr(text_module, "_SCAN_CHARACTERS", scan_characters)  # several scans, or one
+    docs = [
+        prepare(PORTAL_PAGE),
+        prepare("Bưu điện tỉnh Lào Cai chi trả lương hưu cho 12.000 người.\nÔng Nguyễn Văn An nói: hoàn thành 98%."),
+        prepare(""),
+        prepare("HỘI NGHỊ TỔNG KẾT NĂM 2023\nSở Thông tin và Truyền thông tỉnh Bắc Kạn tổng kết công tác năm 2023."),
+    ]
+    ids = SyllableIds()
+    for syllable in sorted({s for d in docs for s in d.syllables.full()})[::2]:  # every other one known
+        ids.add(syllable)
+    got = text_module.encode_articles([d.syllables for d in docs], ids)
+    for doc, codes in zip(docs, got):
+        assert codes.tolist() == [ids.get(s, 0) for s in doc.syllables.full()]
+        assert doc.syllables.codes(ids) is codes  # cached in the article
