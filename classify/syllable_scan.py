@@ -44,14 +44,16 @@ def _character_classes() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
 
     "Unfoldable" characters need ``str.lower`` on the whole text: their
     lowercase is longer (``İ``), depends on context (``Σ``), or differs in
-    being a letter. Built once per process, about 30 ms.
+    being a letter. Built once per process (tens of milliseconds).
     """
     chars = list(map(chr, range(_BMP)))
     letters = np.fromiter(map(str.isalnum, chars), dtype=bool, count=_BMP)
     digits = np.fromiter(map(str.isdecimal, chars), dtype=bool, count=_BMP)
     lowered = list(map(str.lower, chars))
-    single = np.fromiter((len(low) == 1 for low in lowered), dtype=bool, count=_BMP)
-    lower = np.fromiter((ord(low) if len(low) == 1 else 0 for low in lowered), dtype=np.int64, count=_BMP)
+    sizes = np.fromiter(map(len, lowered), dtype=np.intp, count=_BMP)
+    points = np.frombuffer("".join(lowered).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    single = sizes == 1
+    lower = np.where(single, points[np.cumsum(sizes) - sizes], 0).astype(np.intp)
     unfoldable = ~single | (letters != letters[lower])
     unfoldable[ord("Σ")] = unfoldable[_BMP - 1] = True
     return letters, digits, lower, unfoldable
@@ -93,7 +95,7 @@ class SyllableScanner:
         """Packed keys of the syllables a short run can spell: up to 7 letters of the alphabet."""
         syllables = [s for s in self.ids if 0 < len(s) <= _PACKED]
         lengths = np.fromiter(map(len, syllables), dtype=np.intp, count=len(syllables))
-        points = np.frombuffer("".join(syllables).encode("utf-32-le"), dtype=np.uint32)
+        points = np.frombuffer("".join(syllables).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         starts = np.cumsum(lengths) - lengths
         spelled = canonical[np.minimum(points, _BMP)]
         exact = np.add.reduceat(~spelled, starts) == 0 if len(syllables) else np.zeros(0, dtype=bool)
@@ -154,7 +156,7 @@ def _letter_codes(text: str, table: np.ndarray) -> tuple[np.ndarray, int]:
 
     Returns the codes and their maximum.
     """
-    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     letters = np.zeros(len(points) + 8, dtype=np.uint8)  # the padding ends the last run
     np.take(table, points, out=letters[: len(points)], mode="clip")
     return letters, int(letters.max())

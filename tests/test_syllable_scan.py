@@ -21,6 +21,7 @@ _PIECES = [
     "\U00010400",  # DESERET CAPITAL LONG I, lowercase U+10428
     "\U0001f600",  # an emoji: separates syllables
     "\uffff",
+    "\ud800",  # a lone surrogate (JSON can carry one)
     "nghiêng",
     "NGHIÊNG",
     "thường",
