@@ -41,7 +41,7 @@ class SyllableIds(CompactDict):
     Attributes
     ----------
     encoder : SyllableEncoder
-        Encodes texts to these ids with a per-process token cache (not pickled).
+        Encodes texts to these ids with a numpy scanner built once per process (not pickled).
     """
 
     def add(self, syllable: str) -> int:

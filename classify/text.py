@@ -204,7 +204,7 @@ class ArticleSyllables:
         """Ids of :meth:`full` under the table ``ids`` (0 = unknown), computed once per table.
 
         A table with an ``encoder`` attribute (such as
-        :class:`classify.ngram_index.SyllableIds`) shares its token cache across articles.
+        :class:`classify.ngram_index.SyllableIds`) shares its scanner across articles.
         """
         cached = self._codes.get(id(ids))
         if cached is None or cached[0] is not ids:
