@@ -129,3 +129,15 @@ def test_malformed_scheduler_argument(tmp_path):
         connect("127.0.0.1:8786")
     with pytest.raises(SchedulerError, match="expected local:N"):
         connect("local:two")
+
+
+def test_without_dask_the_scheduler_option_says_how_to_install_it(tmp_path, monkeypatch):
+    from classify.distributed import SchedulerError, connect
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # `import dask.distributed` now fails
+    with pytest.raises(SchedulerError, match=r'pip install "classify\[dask\]"'):
+        connect("local:2")
+    out = tmp_path / "o.jsonl"
+    with pytest.raises(SchedulerError, match="Dask is not installed"):
+        label_files([str(SEEDS / "000_bb1379ce06b94f8d.txt")], str(out), scheduler="tcp://127.0.0.1:8786")
+    assert not list(tmp_path.glob("o.jsonl*"))  # nothing created
