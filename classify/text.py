@@ -158,7 +158,8 @@ def encode_articles(articles: Sequence[ArticleSyllables], ids: Mapping[str, int]
         if size >= _SCAN_CHARACTERS or k == len(todo) - 1:
             parts = [article.body_parts() for article in group]
             codes, lengths = encoder.encode_parts(list(chain.from_iterable(parts)))
-            counts = np.add.reduceat(lengths, np.cumsum([0, *map(len, parts[:-1])])) if len(lengths) else lengths
+            # Every article has at least its headline part, so no group is empty.
+            counts = np.add.reduceat(lengths, np.cumsum([0, *map(len, parts[:-1])]))
             for article, piece in zip(group, np.split(codes, np.cumsum(counts)[:-1])):
                 article.set_codes(ids, piece)
             group, size = [], 0
