@@ -1,9 +1,9 @@
 """Batch labelling: many documents in, one output record per document, in input order.
 
 Documents are streamed in chunks; with ``jobs > 1`` the chunks go to joblib
-process workers, each of which loads the model once and keeps it. A document
-that cannot be read or labelled becomes a record with ``error`` set and never
-stops the run. Output writing is crash-safe and resumable (see
+process workers (:mod:`classify.parallel`), each of which loads the model once
+and keeps it. A document that cannot be read or labelled becomes a record with
+``error`` set and never stops the run. Output writing is crash-safe and resumable (see
 :mod:`classify.output`).
 """
 
@@ -172,7 +172,7 @@ def label_documents(
         loaded once per worker process.
     trust : bool, default=False
     jobs : int, default=1
-        Worker processes (joblib/loky); 1 runs in this process.
+        Worker processes (joblib/loky, see :mod:`classify.parallel`); 1 runs in this process.
     chunk_size : int, default=256
     sentences : int, default=3
         Summary length.
@@ -197,20 +197,19 @@ def label_documents(
 
         verify_model(path, trust=trust)
     chunks = _chunks(docs, chunk_size)
-    if client is not None:
-        from classify.distributed import dask_label_chunks
-
-        task = functools.partial(_label_chunk, path, trust, sentences=sentences, fmt=fmt)
-        yield from dask_label_chunks(client, chunks, task, max_in_flight=max_in_flight, stats=dask_stats)
-        return
-    if jobs == 1:
+    if jobs == 1 and client is None:
         for chunk in chunks:
             yield _label_chunk(path, trust, chunk, sentences, fmt)
         return
-    from joblib import Parallel, delayed
+    task = functools.partial(_label_chunk, path, trust, sentences=sentences, fmt=fmt)
+    if client is not None:
+        from classify.distributed import dask_label_chunks
 
-    parallel = Parallel(n_jobs=jobs, backend="loky", return_as="generator", pre_dispatch="2*n_jobs")
-    yield from parallel(delayed(_label_chunk)(path, trust, chunk, sentences, fmt) for chunk in chunks)
+        yield from dask_label_chunks(client, chunks, task, max_in_flight=max_in_flight, stats=dask_stats)
+        return
+    from classify.parallel import ordered_map
+
+    yield from ordered_map(task, chunks, jobs)
 
 
 def iter_labels(

@@ -1,0 +1,119 @@
+"""Ordered streaming map over joblib workers: order, bounded look-ahead, worker death, no orphans."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from classify.parallel import WorkerError, ordered_map
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _square_and_pid(x: int) -> tuple[int, int]:
+    return x * x, os.getpid()
+
+
+def _slow_square(x: int) -> int:
+    time.sleep(0.1)
+    return x * x
+
+
+def _die_on_three(x: int) -> int:
+    if x == 3:
+        os._exit(7)  # what the OOM killer does to a worker
+    time.sleep(0.05)
+    return x
+
+
+def test_results_come_in_input_order_from_other_processes():
+    results = list(ordered_map(_square_and_pid, range(40), 2))
+    assert [r for r, _ in results] == [x * x for x in range(40)]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_items_are_taken_lazily():
+    taken = []
+
+    def items():
+        for x in range(30):
+            taken.append(x)
+            yield x
+
+    ahead = []
+    for k, _ in enumerate(ordered_map(_slow_square, items(), 2, in_flight=4)):
+        ahead.append(len(taken) - k)
+    assert len(taken) == 30
+    # joblib starts with in_flight items and takes one more whenever one finishes (it
+    # polls for results every 10 ms), so the first result comes long before the input is read.
+    assert ahead[0] <= 12
+
+
+def test_a_dead_worker_is_one_clear_error_after_the_results_before_it():
+    got = []
+    with pytest.raises(WorkerError, match="worker process died.*--resume") as caught:
+        for value in ordered_map(_die_on_three, range(8), 2, in_flight=2):
+            got.append(value)
+    assert got == [0, 1, 2][: len(got)]
+    assert "\n" not in str(caught.value)
+
+
+def test_fewer_than_two_jobs_is_refused():
+    with pytest.raises(ValueError, match="at least 2 jobs"):
+        list(ordered_map(_square_and_pid, range(3), 1))
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_killing_the_driver_leaves_no_worker_behind(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[:200]:
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "classify.cli", "label", str(folder), "-o", str(out), "--jobs", "2", "--quiet"]
+    proc = subprocess.Popen([*cmd, "--chunk-size", "2", "--checkpoint-every", "0"])
+    partial = tmp_path / "out.jsonl.partial"
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while time.monotonic() < deadline and proc.poll() is None:
+        workers = _descendants(proc.pid)
+        if len(workers) >= 2 and partial.exists() and partial.stat().st_size > 5_000:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None and len(workers) >= 2, "the run finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
+    assert subprocess.run([*cmd, "--resume"]).returncode == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 200
