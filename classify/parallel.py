@@ -82,8 +82,8 @@ def _exit_with_parent(parent: int) -> None:
     An orphan is re-parented (to init or a subreaper), so its parent pid changes.
     """
     global _watched_parent
-    if _watched_parent == parent:
-        return
+    if _watched_parent == parent or os.getppid() != parent:
+        return  # watching already, or not a direct child of the driver (nothing safe to watch)
     _watched_parent = parent
 
     def watch() -> None:
