@@ -117,3 +117,15 @@ def test_killing_the_driver_leaves_no_worker_behind(tmp_path):
     assert not [pid for pid in workers if _alive(pid)]
     assert subprocess.run([*cmd, "--resume"]).returncode == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 200
+
+
+def test_a_process_watches_only_its_own_parent():
+    import threading
+
+    from classify import parallel
+
+    # This process is not a child of itself: watching would end it at once.
+    parallel._exit_with_parent(os.getpid())
+    time.sleep(2 * parallel.PARENT_CHECK_SECONDS)
+    assert parallel._watched_parent is None
+    assert "classify-exit-with-parent" not in {t.name for t in threading.enumerate()}
