@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classify.errors import CorpusError, InputError
-from classify.reading import read_text_file
+from classify.reading import iter_jsonl_lines, read_text_file
 
 __all__ = ["LabelledDocument", "Corpus", "load_corpus", "iter_jsonl", "RESERVED_FIELDS"]
 
@@ -122,38 +122,19 @@ class Corpus:
 def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict | InputError]]:
     """Yield ``(line_number, record)`` for each non-blank line of a JSONL file.
 
-    A malformed line yields an :class:`InputError` naming the file and line
-    instead of a record, so callers decide whether to stop or go on.
-    ``.gz`` files are decompressed on the fly.
+    A bad line (not UTF-8, not JSON, not an object) yields an
+    :class:`InputError` naming the file and line instead of a record, and
+    the lines after it are still read, so callers decide whether to stop or
+    go on. ``.gz`` files are decompressed on the fly.
     """
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
     try:
-        handle = opener(path, "rt", encoding="utf-8-sig")
+        handle = opener(path, "rb")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     with handle:
-        line_no = 0
-        while True:
-            try:
-                line = handle.readline()
-            except UnicodeDecodeError as exc:
-                yield line_no + 1, InputError(f"{path}:{line_no + 1}: not valid UTF-8 ({exc.reason})")
-                return
-            if not line:
-                return
-            line_no += 1
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield line_no, InputError(f"{path}:{line_no}: malformed JSON ({exc.msg} at column {exc.colno})")
-                continue
-            if not isinstance(record, dict):
-                yield line_no, InputError(f"{path}:{line_no}: expected a JSON object, got {type(record).__name__}")
-                continue
-            yield line_no, record
+        yield from iter_jsonl_lines(handle, str(path))
 
 
 def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) -> Corpus:

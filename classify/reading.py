@@ -3,16 +3,27 @@
 Accepted: UTF-8 (with or without BOM) and UTF-16 with a BOM. Binary files
 (images, PDFs, archives, anything with NUL bytes outside UTF-16) and text in
 another encoding are rejected with a message naming the file.
+
+JSONL is decoded line by line (:func:`iter_jsonl_lines`), so one bad line
+becomes one error and the lines after it are still read.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
+import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from classify.errors import InputError
 
-__all__ = ["decode_bytes", "read_text_file"]
+__all__ = ["decode_bytes", "read_text_file", "iter_jsonl_lines", "sniff_binary"]
+
+# A \uD800-\uDFFF escape: JSON allows it, but alone (not in a pair) it is not text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -24,6 +35,14 @@ _MAGIC = {
     b"\xd0\xcf\x11\xe0": "an old Microsoft Office document",
     b"\x7fELF": "an executable",
 }
+
+
+def sniff_binary(head: bytes) -> str | None:
+    """What kind of binary file starts with ``head`` (``"a PNG image"``), or None for text."""
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    return None
 
 
 def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
@@ -46,9 +65,9 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
     InputError
         For binary content or bytes that are not UTF-8 / UTF-16-with-BOM.
     """
-    for magic, kind in _MAGIC.items():
-        if data.startswith(magic):
-            raise InputError(f"{source}: this is {kind}, not a text article")
+    kind = sniff_binary(data[:8])
+    if kind:
+        raise InputError(f"{source}: this is {kind}, not a text article")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -101,3 +120,88 @@ def read_text_file(path: str | Path, *, max_bytes: int | None = None) -> str:
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     return decode_bytes(data, str(path))
+
+
+def iter_jsonl_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | InputError]]:
+    """Parse a JSONL byte stream; yield ``(line_number, record)`` per non-blank line.
+
+    Each line is decoded on its own, so a line that is not valid UTF-8,
+    not valid JSON, not an object, or holds a lone ``\\uD800``-style escape
+    yields an :class:`InputError` naming ``name`` and the line, and reading
+    goes on with the next line. A UTF-8 BOM is skipped; a UTF-16 file (with
+    BOM) is decoded as UTF-16; a binary file yields one error.
+
+    Parameters
+    ----------
+    stream : binary file object
+        Opened in binary mode (a file, a gzip stream, ``sys.stdin.buffer``).
+    name : str
+        File name for messages.
+    """
+    head = _peek(stream)
+    kind = sniff_binary(head)
+    if kind:
+        yield 1, InputError(f"{name}: this is {kind}, not a JSONL file")
+        return
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        yield from _utf16_jsonl(stream, name)
+        return
+    for line_no, raw in enumerate(stream, 1):
+        if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield (
+                line_no,
+                InputError(
+                    f"{name}:{line_no}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1}); "
+                    "re-save the file as UTF-8"
+                ),
+            )
+            continue
+        if line.strip():
+            yield line_no, parse_jsonl_line(line, f"{name}:{line_no}")
+
+
+def parse_jsonl_line(line: str, where: str) -> dict | InputError:
+    """One JSONL line as a dict, or the :class:`InputError` that says what is wrong with it."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(record, dict):
+        return InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    if "\\u" in line and _SURROGATE_ESCAPE.search(line) and _has_lone_surrogate(record):
+        return InputError(f"{where}: a \\uD800-\\uDFFF escape that is not half of a surrogate pair (not valid text)")
+    return record
+
+
+def _has_lone_surrogate(record: dict) -> bool:
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    peek = getattr(stream, "peek", None)
+    return peek(8)[:8] if peek is not None else b""
+
+
+def _utf16_jsonl(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | InputError]]:
+    text = io.TextIOWrapper(stream, encoding="utf-16", errors="strict", newline=None)
+    line_no = 0
+    try:
+        for line_no, line in enumerate(text, 1):
+            if line.strip():
+                yield line_no, parse_jsonl_line(line, f"{name}:{line_no}")
+    except UnicodeDecodeError as exc:
+        # UTF-16 cannot resynchronise after a bad code unit: the rest of the file is lost, said so.
+        yield (
+            line_no + 1,
+            InputError(f"{name}:{line_no + 1}: not valid UTF-16 ({exc.reason}); the rest of the file is not read"),
+        )
+    finally:
+        text.detach()

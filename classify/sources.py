@@ -9,6 +9,7 @@ reports it and goes on.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from classify.corpus import iter_jsonl
 from classify.errors import InputError
-from classify.reading import decode_bytes
+from classify.reading import decode_bytes, iter_jsonl_lines, sniff_binary
 
 __all__ = ["SourceDocument", "iter_documents", "html_to_text", "TEXT_SUFFIXES", "HTML_SUFFIXES"]
 
@@ -110,8 +111,8 @@ def iter_documents(
     """
     for name in inputs:
         if name == "-":
-            stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
-            yield from _jsonl_lines(enumerate(stream, 1), "<stdin>", text_column, id_column, title_column, max_bytes)
+            records = iter_jsonl_lines(sys.stdin.buffer, "<stdin>")
+            yield from _jsonl_documents(records, "<stdin>", text_column, id_column, title_column, max_bytes)
             continue
         path = Path(name)
         if path.is_dir():
@@ -160,65 +161,113 @@ def _record_document(record: dict, where: str, text_column, id_column, title_col
         doc.error = (
             f"{where}: no text field {text_column!r}" if text is None else f"{where}: {text_column!r} is not a string"
         )
-    elif max_bytes is not None and len(text.encode("utf-8")) > max_bytes:
+    elif max_bytes is not None and _utf8_size_over(text, max_bytes):
         doc.error = f"{where}: text is over --max-bytes {max_bytes}"
     else:
         doc.text = text
     return doc
 
 
+def _utf8_size_over(text: str, limit: int) -> bool:
+    # A character takes 1 to 4 bytes in UTF-8: encode only when the length alone cannot decide.
+    if len(text) > limit:
+        return True
+    if len(text) * 4 <= limit:
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) > limit
+
+
 def _jsonl_file(path: Path, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
-    for line_no, record in iter_jsonl(path):
-        where = f"{path}:{line_no}"
+    try:
+        records = iter_jsonl(path)
+        yield from _jsonl_documents(records, str(path), text_column, id_column, title_column, max_bytes)
+    except OSError as exc:
+        yield SourceDocument(id=str(path), source=str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
+
+
+def _jsonl_documents(records, name: str, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
+    for line_no, record in records:
+        where = f"{name}:{line_no}"
         if isinstance(record, InputError):
             yield SourceDocument(id=where, source=where, error=str(record))
         else:
             yield _record_document(record, where, text_column, id_column, title_column, max_bytes)
 
 
-def _jsonl_lines(lines, name: str, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
-    import json
-
-    for line_no, line in lines:
-        if not line.strip():
-            continue
-        where = f"{name}:{line_no}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield SourceDocument(
-                id=where, source=where, error=f"{where}: malformed JSON ({exc.msg} at column {exc.colno})"
-            )
-            continue
-        if not isinstance(record, dict):
-            yield SourceDocument(id=where, source=where, error=f"{where}: expected a JSON object")
-            continue
-        yield _record_document(record, where, text_column, id_column, title_column, max_bytes)
-
-
 def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
     csv.field_size_limit(max(max_bytes or 0, DEFAULT_MAX_BYTES) * 2)
+
+    def file_error(message: str) -> SourceDocument:
+        return SourceDocument(id=str(path), source=str(path), error=f"{path}: {message}")
+
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        handle = open(path, "rb")
     except OSError as exc:
-        yield SourceDocument(id=str(path), source=str(path), error=f"{path}: cannot read ({exc.strerror})")
+        yield file_error(f"cannot read ({exc.strerror})")
         return
     with handle:
+        head = handle.peek(8)[:8]
+        kind = sniff_binary(head)
+        if kind:
+            yield file_error(f"this is {kind}, not a CSV file")
+            return
+        bad_lines: dict[int, str] = {}  # physical line number -> why it is not text
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            lines = io.TextIOWrapper(handle, encoding="utf-16", newline="")
+        else:
+            lines = _utf8_lines(handle, bad_lines)
+        reader = csv.DictReader(lines)
         try:
-            reader = csv.DictReader(handle)
             columns = reader.fieldnames or []
-            if text_column not in columns:
-                yield SourceDocument(
-                    id=str(path),
-                    source=str(path),
-                    error=f"{path}: no column {text_column!r} (columns: {', '.join(columns) or 'none'}); "
-                    "use --text-column",
-                )
-                return
-            for row_no, row in enumerate(reader, 1):
-                where = f"{path}:row {row_no}"
-                yield _record_document(row, where, text_column, id_column, title_column, max_bytes)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            yield file_error(f"unreadable header ({exc})")
+            return
+        if bad_lines:
+            yield file_error(f"header {next(iter(bad_lines.values()))}; re-save the file as UTF-8")
+            return
+        if text_column not in columns:
+            yield file_error(f"no column {text_column!r} (columns: {', '.join(columns) or 'none'}); use --text-column")
+            return
+        yield from _csv_rows(reader, str(path), bad_lines, text_column, id_column, title_column, max_bytes)
+
+
+def _utf8_lines(handle, bad_lines: dict[int, str]) -> Iterator[str]:
+    """Physical lines decoded one by one; a line that is not UTF-8 is noted in ``bad_lines``."""
+    for line_no, raw in enumerate(handle, 1):
+        if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield SourceDocument(id=str(path), source=str(path), error=f"{path}: not valid UTF-8 ({exc.reason})")
+            bad_lines[line_no] = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line_no})"
+            yield raw.decode("utf-8", "replace")
+
+
+def _csv_rows(reader, name: str, bad_lines, text_column, id_column, title_column, max_bytes):
+    """One document per data row; a row that cannot be read becomes an error and the next rows go on."""
+    row_no, last_line = 0, reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
         except csv.Error as exc:
-            yield SourceDocument(id=str(path), source=str(path), error=f"{path}: malformed CSV ({exc})")
+            row_no += 1
+            where = f"{name}:row {row_no}"
+            yield SourceDocument(id=where, source=where, error=f"{where}: malformed CSV ({exc})")
+            last_line = reader.line_num
+            continue
+        except UnicodeDecodeError as exc:  # UTF-16 cannot resynchronise: the rest of the file is lost, said so
+            where = f"{name}:row {row_no + 1}"
+            message = f"{where}: not valid UTF-16 ({exc.reason}); the rest of the file is not read"
+            yield SourceDocument(id=where, source=where, error=message)
+            return
+        row_no += 1
+        where = f"{name}:row {row_no}"
+        # A quoted field can span lines: the row is bad if any of its lines is.
+        bad = [bad_lines[n] for n in range(last_line + 1, reader.line_num + 1) if n in bad_lines] if bad_lines else []
+        last_line = reader.line_num
+        if bad:
+            yield SourceDocument(id=where, source=where, error=f"{where}: {bad[0]}; re-save the file as UTF-8")
+        else:
+            yield _record_document(row, where, text_column, id_column, title_column, max_bytes)

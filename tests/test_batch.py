@@ -86,6 +86,25 @@ def test_bad_inputs_each_become_one_clear_record(tmp_path):
     assert "Mường Tè" in text and "\\u" not in text
 
 
+def test_stdin_lines_that_are_not_text_are_errors_and_the_rest_is_labelled(tmp_path):
+    good = json.dumps({"id": "g1", "text": PORTAL_PAGE}, ensure_ascii=False).encode("utf-8")
+    cp1258 = json.dumps({"id": "w1", "text": "Thông tin"}, ensure_ascii=False).encode("cp1258")
+    surrogate = b'{"id": "s1", "text": "Tin \\ud800 m\\u1edbi"}'
+    stdin = b"\n".join([good, cp1258, surrogate, good.replace(b'"g1"', b'"g2"')]) + b"\n"
+    out = tmp_path / "out.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "classify.cli", "label", "-", "-o", str(out), "--quiet"],
+        input=stdin,
+        capture_output=True,
+    )
+    assert result.returncode == 0, result.stderr
+    records = _records(out)
+    assert [r["id"] for r in records] == ["g1", "<stdin>:2", "<stdin>:3", "g2"]
+    assert records[0]["error"] is None and records[3]["error"] is None
+    assert records[1]["error"].startswith("<stdin>:2: not valid UTF-8")
+    assert records[2]["error"].startswith("<stdin>:3: a \\uD800-\\uDFFF escape")
+
+
 def test_csv_and_jsonl_outputs_agree(tmp_path):
     folder = _corpus_dir(tmp_path, 12)
     label_files([str(folder)], str(tmp_path / "o.jsonl"))

@@ -2,7 +2,11 @@ import codecs
 import json
 import unicodedata
 
-from classify.sources import html_to_text, iter_documents
+from hypothesis import given
+from hypothesis import strategies as st
+
+from classify import sources
+from classify.sources import _utf8_size_over, html_to_text, iter_documents
 
 ARTICLE = "Sở TT&TT Long An tổ chức tập huấn an toàn thông tin cho 120 cán bộ chuyên trách."
 
@@ -77,3 +81,80 @@ def test_bad_files_become_errors_not_exceptions(tmp_path):
     assert errors["c_utf16.txt"] is None
     assert "over --max-bytes 2000" in errors["d_huge.txt"]
     assert errors["e_nfd.txt"] is None
+
+
+def _jsonl_line(record: dict) -> bytes:
+    return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def test_a_jsonl_line_in_another_encoding_loses_only_that_line(tmp_path):
+    path = tmp_path / "in.jsonl"
+    cp1258 = json.dumps({"id": "b", "text": "Thông tin"}, ensure_ascii=False).encode("cp1258")
+    path.write_bytes(
+        _jsonl_line({"id": "a", "text": ARTICLE}) + cp1258 + b"\n" + _jsonl_line({"id": "c", "text": ARTICLE})
+    )
+    docs = list(iter_documents([str(path)]))
+    assert [d.id for d in docs] == ["a", f"{path}:2", "c"]
+    assert docs[0].text == ARTICLE and docs[2].text == ARTICLE
+    assert docs[1].error.startswith(f"{path}:2: not valid UTF-8 (byte 0x")
+
+
+def test_a_lone_surrogate_escape_is_an_error_but_a_surrogate_pair_is_text(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "text": "Tin \\ud800 t\\u1ee9c"}\n'
+        b'{"id": "b", "text": "Tin t\\u1ee9c \\ud83d\\udcf0", "province": "C\\u00e0 Mau"}\n'
+        b'{"id": "c", "text": "ok", "note": ["\\udfff"]}\n'
+    )
+    docs = list(iter_documents([str(path)]))
+    assert docs[0].error.startswith(f"{path}:1: a \\uD800-\\uDFFF escape that is not half of a surrogate pair")
+    assert docs[1].error is None and docs[1].text == "Tin tức 📰" and docs[1].extra == {"province": "Cà Mau"}
+    assert docs[2].error.startswith(
+        f"{path}:3: a \\uD800"
+    )  # in a passed-through field too: the output could not hold it
+
+
+def test_jsonl_in_utf16_is_read_and_a_binary_jsonl_is_one_error(tmp_path):
+    utf16 = tmp_path / "u16.jsonl"
+    lines = "".join(json.dumps({"id": i, "text": ARTICLE}, ensure_ascii=False) + "\r\n" for i in ("x", "y"))
+    utf16.write_bytes(codecs.BOM_UTF16_LE + lines.encode("utf-16-le"))
+    png = tmp_path / "image.jsonl"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    docs = list(iter_documents([str(utf16), str(png)]))
+    assert [(d.id, d.text) for d in docs[:2]] == [("x", ARTICLE), ("y", ARTICLE)]
+    assert len(docs) == 3 and docs[2].error == f"{png}: this is a PNG image, not a JSONL file"
+
+
+def test_a_csv_row_in_another_encoding_loses_only_that_row(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(
+        b"id,text\r\n"
+        + 'r1,"Dòng một.\r\nDòng hai."\r\n'.encode()
+        + 'r2,"Thông tin\r\nvà thông"\r\n'.encode("cp1258")
+        + f"r3,{ARTICLE}\r\n".encode()
+    )
+    docs = list(iter_documents([str(path)]))
+    assert [d.id for d in docs] == ["r1", f"{path}:row 2", "r3"]
+    assert docs[0].text == "Dòng một.\r\nDòng hai." and docs[2].text == ARTICLE
+    assert docs[1].error.startswith(f"{path}:row 2: not valid UTF-8 (byte 0x") and "on line 4" in docs[1].error
+
+
+def test_a_malformed_csv_row_does_not_end_the_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "DEFAULT_MAX_BYTES", 60)  # fields over 2 x 60 characters are malformed
+    path = tmp_path / "in.csv"
+    path.write_bytes(f"id,text\nr1,{ARTICLE}\nr2,{ARTICLE * 2}\nr3,{ARTICLE}\n".encode())
+    docs = list(iter_documents([str(path)], max_bytes=60))
+    assert [d.id for d in docs] == ["r1", f"{path}:row 2", "r3"]
+    assert "malformed CSV" in docs[1].error
+
+
+def test_csv_in_utf16_with_bom_is_read(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(codecs.BOM_UTF16_BE + f'id,text\r\nk1,"{ARTICLE}\r\nhai dòng"\r\n'.encode("utf-16-be"))
+    (doc,) = iter_documents([str(path)])
+    assert (doc.id, doc.text, doc.error) == ("k1", f"{ARTICLE}\r\nhai dòng", None)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), st.integers(min_value=0, max_value=120))
+def test_the_max_bytes_check_counts_utf8_bytes(text, limit):
+    assert _utf8_size_over(text, limit) == (len(text.encode("utf-8")) > limit)
