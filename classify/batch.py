@@ -131,6 +131,12 @@ def _label_records(model_path: str, trust: bool, chunk: Sequence[SourceDocument]
     return records  # type: ignore[return-value]
 
 
+def _check_counts(**counts: int) -> None:
+    for name, value in counts.items():
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+
+
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
@@ -187,6 +193,7 @@ def label_documents(
     """
     from classify.models_path import resolve_model_path
 
+    _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
     path = str(resolve_model_path(model_path))
     if jobs == 1 and client is None:
         _model(path, trust)  # fail fast (missing or tampered model) before any work
@@ -277,12 +284,15 @@ def label_files(
     ------
     classify.output.OutputError, classify.errors.InputError, classify.errors.ModelError
         Usage errors, raised before any document is processed.
+    ValueError
+        ``jobs``, ``chunk_size`` or ``sentences`` under 1.
     """
     from tqdm import tqdm
 
     from classify.models_path import resolve_model_path
     from classify.output import detect_format, open_writer
 
+    _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
     started = time.perf_counter()
     summary = BatchSummary()
     fmt = detect_format(output, fmt)

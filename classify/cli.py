@@ -146,6 +146,36 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _at_least(minimum: float, kind: type = int):
+    """An argparse ``type`` that parses ``kind`` and refuses values under ``minimum``."""
+
+    def parse(value: str):
+        try:
+            number = kind(value)
+        except ValueError:
+            expected = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{value!r} is not {expected}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return number
+
+    return parse
+
+
+def _positive_float(value: str) -> float:
+    number = _at_least(0.0, float)(value)
+    if number == 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return number
+
+
+def _folds(value: str) -> int:
+    number = _at_least(0)(value)
+    if number == 1:
+        raise argparse.ArgumentTypeError("use 0 (no cross-validation) or at least 2 folds")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``classify`` command."""
     from classify.models_path import DEFAULT_MODEL_NAME
@@ -156,20 +186,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("predict", help="label and summarize files; one JSON object per file on stdout")
     p.add_argument("files", nargs="+", help="UTF-8 (or UTF-16 with BOM) text files")
     p.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
-    p.add_argument("--sentences", type=int, default=3, help="sentences in the summary (default 3)")
+    p.add_argument("--sentences", type=_at_least(1), default=3, help="sentences in the summary (default 3)")
     p.set_defaults(func=_cmd_predict)
 
     s = sub.add_parser("summarize", help="extractive summary of files; one JSON object per file")
     s.add_argument("files", nargs="+")
     s.add_argument("--model")
-    s.add_argument("--sentences", type=int, default=3)
-    s.add_argument("--max-chars", type=int, default=None)
+    s.add_argument("--sentences", type=_at_least(1), default=3)
+    s.add_argument("--max-chars", type=_at_least(1), default=None)
     s.set_defaults(func=_cmd_summarize)
 
     lab = sub.add_parser("label", help="label and summarize many documents into JSONL or CSV (the main job)")
     lab.add_argument("inputs", nargs="+", help="folders, .txt/.html files, .jsonl/.csv files, or - (JSONL on stdin)")
     lab.add_argument("-o", "--output", required=True, help="output .jsonl or .csv file, or - for stdout")
-    lab.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    lab.add_argument("--jobs", type=_at_least(1), default=1, help="worker processes (default 1)")
     lab.add_argument(
         "--scheduler", default=None, help="Dask scheduler tcp://HOST:8786, or local:N for a local cluster of N workers"
     )
@@ -177,17 +207,17 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--force", action="store_true", help="overwrite an existing output")
     lab.add_argument("--strict", action="store_true", help="exit 1 when any document had an error")
     lab.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from the output name")
-    lab.add_argument("--max-bytes", type=int, default=10_000_000, help="larger documents become errors")
-    lab.add_argument("--sentences", type=int, default=3, help="sentences in each summary (default 3)")
+    lab.add_argument("--max-bytes", type=_at_least(1), default=10_000_000, help="larger documents become errors")
+    lab.add_argument("--sentences", type=_at_least(1), default=3, help="sentences in each summary (default 3)")
     lab.add_argument(
         "--chunk-size",
-        type=int,
+        type=_at_least(1),
         default=DEFAULT_CHUNK_SIZE,
         help=f"documents per work unit (default {DEFAULT_CHUNK_SIZE})",
     )
     lab.add_argument(
         "--checkpoint-every",
-        type=float,
+        type=_at_least(0.0, float),
         default=1.0,
         metavar="SECONDS",
         help="make the output durable (fsync + checkpoint for --resume) at most this often (default 1)",
@@ -208,17 +238,19 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("explain", help="top n-grams behind each decision and the summary ranking, as JSON")
     ex.add_argument("files", nargs="+")
     ex.add_argument("--model")
-    ex.add_argument("--top", type=int, default=8, help="n-grams per label (default 8)")
-    ex.add_argument("--sentences", type=int, default=3)
+    ex.add_argument("--top", type=_at_least(1), default=8, help="n-grams per label (default 8)")
+    ex.add_argument("--sentences", type=_at_least(1), default=3)
     ex.set_defaults(func=_cmd_explain)
 
     t = sub.add_parser("train", help="train a model from a labelled corpus and print cross-validated metrics")
     t.add_argument("--data", default="seeds", help="folder with labels.jsonl, or a JSONL file (default: seeds)")
     t.add_argument("--out", default=str(Path("models") / DEFAULT_MODEL_NAME), help="model file to write")
-    t.add_argument("--folds", type=int, default=5, help="grouped CV folds (0 to skip CV)")
+    t.add_argument("--folds", type=_folds, default=5, help="grouped CV folds (0 to skip CV)")
     t.add_argument("--tokenizer", choices=["syllable", "word"], default="syllable")
-    t.add_argument("--C", type=float, default=None, help="SVM regularisation (default 0.5)")
-    t.add_argument("--lead-weight", type=float, default=None, help="weight of the headline+lead features")
+    t.add_argument("--C", type=_positive_float, default=None, help="SVM regularisation (default 0.5)")
+    t.add_argument(
+        "--lead-weight", type=_at_least(0.0, float), default=None, help="weight of the headline+lead features"
+    )
     t.add_argument("--label-fields", nargs="+", default=None, help="only these label fields (default: all)")
     t.set_defaults(func=_cmd_train)
     return parser

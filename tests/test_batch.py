@@ -256,3 +256,11 @@ def test_a_model_retrained_at_the_same_path_is_not_served_from_the_cache(tmp_pat
     after = (tmp_path / "after.jsonl").read_bytes()
     assert after == (tmp_path / "reference.jsonl").read_bytes()
     assert after != (tmp_path / "before.jsonl").read_bytes()
+
+
+def test_label_files_refuses_zero_jobs_before_creating_output(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "Tin tức"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="jobs must be a whole number of at least 1, got 0"):
+        label_files([str(source)], str(tmp_path / "o.jsonl"), jobs=0)
+    assert not list(tmp_path.glob("o.jsonl*"))

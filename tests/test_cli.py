@@ -2,6 +2,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import PORTAL_PAGE, SEEDS
 
 from classify.cli import main
@@ -62,3 +63,23 @@ def test_usage_errors_exit_non_zero(tmp_path):
         text=True,
     )
     assert result.returncode == 2 and "x.joblib: model file not found" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["label", "in.jsonl", "-o", "o.jsonl", "--jobs", "0"], "argument --jobs: must be at least 1, got 0"),
+        (["label", "in.jsonl", "-o", "o.jsonl", "--jobs", "two"], "argument --jobs: 'two' is not an integer"),
+        (["label", "in.jsonl", "-o", "o.jsonl", "--max-bytes", "-5"], "argument --max-bytes: must be at least 1"),
+        (["label", "in.jsonl", "-o", "o.jsonl", "--sentences", "0"], "argument --sentences: must be at least 1"),
+        (["label", "in.jsonl", "-o", "o.jsonl", "--checkpoint-every", "-1"], "--checkpoint-every: must be at least 0"),
+        (["train", "--folds", "1"], "argument --folds: use 0 (no cross-validation) or at least 2 folds"),
+        (["train", "--C", "0"], "argument --C: must be greater than 0"),
+        (["explain", "a.txt", "--top", "0"], "argument --top: must be at least 1"),
+    ],
+)
+def test_out_of_range_options_are_usage_errors(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
