@@ -134,7 +134,12 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict | InputError]]:
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     with handle:
-        yield from iter_jsonl_lines(handle, str(path))
+        line_no = 0
+        try:
+            for line_no, record in iter_jsonl_lines(handle, str(path)):
+                yield line_no, record
+        except (OSError, EOFError) as exc:  # a truncated or corrupt .gz, a failing disk
+            yield line_no + 1, InputError(f"{path}:{line_no + 1}: cannot read the rest of the file ({exc})")
 
 
 def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) -> Corpus:

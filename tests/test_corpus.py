@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from classify.corpus import load_corpus
+from classify.corpus import iter_jsonl, load_corpus
 from classify.errors import CorpusError
 
 ARTICLE_A = "Sở TT&TT tỉnh Gia Lai tổng kết công tác năm 2019 và triển khai nhiệm vụ năm 2020."
@@ -156,3 +156,19 @@ def test_no_article_copies_a_run_from_the_real_dev_set(shared_data):
     from conftest import SEEDS
 
     assert _check_corpus_module().find_problems(SEEDS, shared_data / "domain_dev.jsonl") == []
+
+
+def test_a_truncated_gzip_corpus_is_one_clear_error(tmp_path):
+    lines = "".join(json.dumps({"id": str(i), "text": "Tin tức số " * 200, "label": "x"}) + "\n" for i in range(50))
+    data = gzip.compress(lines.encode("utf-8"))
+    path = tmp_path / "train.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    records = list(iter_jsonl(path))
+    assert all(isinstance(record, dict) for _, record in records[:-1]) and len(records) > 1
+    line_no, error = records[-1]
+    assert (
+        str(error)
+        == f"{path}:{line_no}: cannot read the rest of the file (Compressed file ended before the end-of-stream marker was reached)"
+    )
+    with pytest.raises(CorpusError, match="cannot read the rest of the file"):
+        load_corpus(path)
