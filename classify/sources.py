@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,13 +22,23 @@ from classify.corpus import iter_jsonl
 from classify.errors import InputError
 from classify.reading import decode_bytes, iter_jsonl_lines, sniff_binary
 
-__all__ = ["SourceDocument", "iter_documents", "html_to_text", "TEXT_SUFFIXES", "HTML_SUFFIXES"]
+__all__ = ["SourceDocument", "iter_documents", "html_to_text", "looks_like_html", "TEXT_SUFFIXES", "HTML_SUFFIXES"]
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv"})
 DEFAULT_MAX_BYTES = 10_000_000
+
+_BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd tr table thead tbody section article main blockquote pre "
+    "figure figcaption hr address center".split()
+)
+_BLOCK_BREAK = "\u2029"  # the paragraph separator marks block boundaries until lines are split
+_INLINE_SPACE = re.compile(r"[^\S\u2029]+")
+_HTML_MARKUP = re.compile(
+    r"</(?:p|div|span|a|b|strong|em|i|h[1-6]|li|td|font|section|article)\s*>|<(?:br|p|div)\b[^>]*>", re.IGNORECASE
+)
 
 
 @dataclass
@@ -60,6 +71,10 @@ class SourceDocument:
 def html_to_text(html: str) -> tuple[str, str | None]:
     """Visible text of an HTML page (scripts, styles, navigation removed) and its headline.
 
+    Block elements (paragraphs, headings, list items, ``<br>``...) become line
+    breaks; inline elements (links, bold, spans) stay inside their sentence,
+    and the source's own line wrapping is only whitespace, as a browser shows it.
+
     Parameters
     ----------
     html : str
@@ -75,12 +90,26 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     for tag in soup(["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe"]):
         tag.decompose()
     heading = soup.find("h1") or soup.find("title")
-    title = heading.get_text(" ", strip=True) if heading else None
+    title = " ".join(heading.get_text().split()) if heading else None
     if heading is not None and heading.name == "title":
         heading.decompose()
     root = soup.body or soup
-    lines = [line.strip() for line in root.get_text("\n").splitlines()]
+    for tag in root.find_all(True):
+        if tag.name == "br":
+            tag.replace_with(_BLOCK_BREAK)
+        elif tag.name in _BLOCK_TAGS:
+            tag.insert_before(_BLOCK_BREAK)
+            tag.append(_BLOCK_BREAK)
+        elif tag.name in ("td", "th"):
+            tag.append(" ")
+    text = _INLINE_SPACE.sub(" ", root.get_text())
+    lines = (line.strip() for line in text.split(_BLOCK_BREAK))
     return "\n".join(line for line in lines if line), title or None
+
+
+def looks_like_html(text: str) -> bool:
+    """True when a text field holds HTML markup (a CMS export), which is then converted like a page."""
+    return "<" in text and _HTML_MARKUP.search(text) is not None
 
 
 def iter_documents(
@@ -165,6 +194,7 @@ def _record_document(record: dict, where: str, text_column, id_column, title_col
         doc.error = f"{where}: text is over --max-bytes {max_bytes}"
     else:
         doc.text = text
+        doc.is_html = looks_like_html(text)
     return doc
 
 

@@ -158,3 +158,36 @@ def test_csv_in_utf16_with_bom_is_read(tmp_path):
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), st.integers(min_value=0, max_value=120))
 def test_the_max_bytes_check_counts_utf8_bytes(text, limit):
     assert _utf8_size_over(text, limit) == (len(text.encode("utf-8")) > limit)
+
+
+def test_html_inline_tags_stay_inside_their_sentence():
+    html = """<html><body><h1>Khai trương <b>Trung tâm IOC</b></h1>
+    <p>Sáng 5/9, <a href="/ubnd">UBND tỉnh Bình Phước</a> khai trương
+       <strong>Trung tâm Giám sát, điều hành thông minh</strong> tại thành phố Đồng Xoài.</p>
+    <div>Đoạn hai.<br>Dòng mới sau thẻ br.</div><ul><li>Mục một</li><li>Mục hai</li></ul></body></html>"""
+    text, title = html_to_text(html)
+    assert title == "Khai trương Trung tâm IOC"
+    assert text.splitlines() == [
+        "Khai trương Trung tâm IOC",
+        "Sáng 5/9, UBND tỉnh Bình Phước khai trương Trung tâm Giám sát, điều hành thông minh tại thành phố Đồng Xoài.",
+        "Đoạn hai.",
+        "Dòng mới sau thẻ br.",
+        "Mục một",
+        "Mục hai",
+    ]
+
+
+def test_html_in_a_jsonl_text_field_is_converted_but_a_less_than_sign_is_not_html(tmp_path):
+    path = tmp_path / "cms.jsonl"
+    html = "<p>Sáng 5/9, <b>UBND tỉnh</b> khai trương Trung tâm IOC.</p><script>track()</script>"
+    plain = "Giá cước giảm, gói dưới 5 GB có giá < 50.000 đồng và gói <10 GB> mới."
+    path.write_text(
+        json.dumps({"id": "h", "text": html}, ensure_ascii=False)
+        + "\n"
+        + json.dumps({"id": "t", "text": plain}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    docs = list(iter_documents([str(path)]))
+    assert docs[0].is_html and not docs[1].is_html
+    assert html_to_text(docs[0].text)[0] == "Sáng 5/9, UBND tỉnh khai trương Trung tâm IOC."
