@@ -20,9 +20,10 @@ from typing import BinaryIO
 
 from classify.errors import InputError
 
-__all__ = ["decode_bytes", "read_text_file", "iter_jsonl_lines", "sniff_binary"]
+__all__ = ["decode_bytes", "declared_html_charset", "read_text_file", "iter_jsonl_lines", "sniff_binary"]
 
 # A \uD800-\uDFFF escape: JSON allows it, but alone (not in a pair) it is not text.
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 _MAGIC = {
@@ -45,7 +46,7 @@ def sniff_binary(head: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
+def decode_bytes(data: bytes, source: str = "<bytes>", *, fallback: str | None = None) -> str:
     """Decode the bytes of one document.
 
     Parameters
@@ -54,6 +55,9 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
         The raw content.
     source : str
         File name or record reference used in error messages.
+    fallback : str, optional
+        Encoding to use when the bytes are not UTF-8 (the charset an HTML page
+        declares, see :func:`declared_html_charset`).
 
     Returns
     -------
@@ -80,10 +84,32 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if fallback is not None:
+            return _decode_declared(data, source, fallback)
         line = data[: exc.start].count(b"\n") + 1
         raise InputError(
             f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
             "re-save the file as UTF-8 (Windows-1258/TCVN3 files must be converted first)"
+        ) from None
+
+
+def declared_html_charset(data: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` tag of its first 4 KiB (``"windows-1258"``), or None."""
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _decode_declared(data: bytes, source: str, charset: str) -> str:
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        raise InputError(f"{source}: not valid UTF-8, and the charset it declares ({charset}) is unknown") from None
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source}: not valid {charset}, the charset it declares "
+            f"(byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from None
 
 

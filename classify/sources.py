@@ -20,7 +20,7 @@ from pathlib import Path
 
 from classify.corpus import iter_jsonl
 from classify.errors import InputError
-from classify.reading import decode_bytes, iter_jsonl_lines, sniff_binary
+from classify.reading import declared_html_charset, decode_bytes, iter_jsonl_lines, sniff_binary
 
 __all__ = ["SourceDocument", "iter_documents", "html_to_text", "looks_like_html", "TEXT_SUFFIXES", "HTML_SUFFIXES"]
 
@@ -171,7 +171,9 @@ def _single_file(path: Path, max_bytes: int | None) -> SourceDocument:
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
             raise InputError(f"{path}: {size} bytes is over --max-bytes {max_bytes}")
-        doc.text = decode_bytes(path.read_bytes(), str(path))
+        data = path.read_bytes()
+        charset = declared_html_charset(data) if doc.is_html else None
+        doc.text = decode_bytes(data, str(path), fallback=charset)
     except InputError as exc:
         doc.error = str(exc)
     except OSError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,14 @@ Lai Châu ra quân tháng cao điểm an toàn giao thông
 Xã Ka Lăng đón nhận danh hiệu xã nông thôn mới
 Liên hệ quảng cáo | Điều khoản sử dụng | Về đầu trang
 """
+
+
+def windows_1258_bytes(text: str) -> bytes:
+    """Bytes as Windows-1258 writes Vietnamese: precomposed vowels, tone marks as combining characters."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones)))
+        out.append("".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")

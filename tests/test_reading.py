@@ -1,9 +1,11 @@
 import codecs
+import unicodedata
 
 import pytest
+from conftest import windows_1258_bytes
 
 from classify.errors import InputError
-from classify.reading import decode_bytes, read_text_file
+from classify.reading import declared_html_charset, decode_bytes, read_text_file
 
 TEXT = "Sở Thông tin và Truyền thông tỉnh Bến Tre tổ chức hội nghị."
 
@@ -57,3 +59,27 @@ def test_missing_and_oversized_files(tmp_path):
 def test_decode_bytes_names_its_source():
     with pytest.raises(InputError, match=r"^record 7:"):
         decode_bytes(b"\xff\xfe\xfa" + b"x" * 3 + b"\xc3", "record 7")
+
+
+@pytest.mark.parametrize(
+    ("head", "charset"),
+    [
+        (b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">', "windows-1258"),
+        (b"<META CHARSET='UTF-8'>", "utf-8"),
+        (b"<meta name=description content=x>", None),
+    ],
+)
+def test_declared_html_charset(head, charset):
+    assert declared_html_charset(b"<html><head>" + head + b"</head><body>x</body></html>") == charset
+
+
+def test_a_page_in_its_declared_charset_is_decoded_and_an_undeclared_one_is_refused():
+    data = (
+        b'<html><head><meta charset="windows-1258"></head><body><p>' + windows_1258_bytes(TEXT) + b"</p></body></html>"
+    )
+    decoded = decode_bytes(data, "page.html", fallback=declared_html_charset(data))
+    assert TEXT in unicodedata.normalize("NFC", decoded)
+    with pytest.raises(InputError, match=r"page\.html: not valid UTF-8"):
+        decode_bytes(data, "page.html")
+    with pytest.raises(InputError, match=r"page\.html: not valid UTF-8, and the charset it declares \(x-tcvn3\)"):
+        decode_bytes(data, "page.html", fallback="x-tcvn3")

@@ -2,6 +2,7 @@ import codecs
 import json
 import unicodedata
 
+from conftest import windows_1258_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -191,3 +192,14 @@ def test_html_in_a_jsonl_text_field_is_converted_but_a_less_than_sign_is_not_htm
     docs = list(iter_documents([str(path)]))
     assert docs[0].is_html and not docs[1].is_html
     assert html_to_text(docs[0].text)[0] == "Sáng 5/9, UBND tỉnh khai trương Trung tâm IOC."
+
+
+def test_an_html_page_in_the_charset_it_declares_is_read(tmp_path):
+    page = tmp_path / "old_portal.htm"
+    page.write_bytes(
+        b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258"></head>'
+        b"<body><p>" + windows_1258_bytes(ARTICLE) + b"</p></body></html>"
+    )
+    (doc,) = iter_documents([str(tmp_path)])
+    assert doc.error is None and doc.is_html
+    assert unicodedata.normalize("NFC", html_to_text(doc.text)[0]) == ARTICLE
