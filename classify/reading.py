@@ -4,8 +4,9 @@ Accepted: UTF-8 (with or without BOM) and UTF-16 with a BOM. Binary files
 (images, PDFs, archives, anything with NUL bytes outside UTF-16) and text in
 another encoding are rejected with a message naming the file.
 
-JSONL is decoded line by line (:func:`iter_jsonl_lines`), so one bad line
-becomes one error and the lines after it are still read.
+JSONL and CSV are decoded line by line (:func:`iter_utf8_lines`), so one bad
+line becomes one error and the lines after it are still read. An HTML page
+that is not UTF-8 may be decoded with the charset its ``<meta>`` declares.
 """
 
 from __future__ import annotations
@@ -20,10 +21,17 @@ from typing import BinaryIO
 
 from classify.errors import InputError
 
-__all__ = ["decode_bytes", "declared_html_charset", "read_text_file", "iter_jsonl_lines", "sniff_binary"]
+__all__ = [
+    "decode_bytes",
+    "declared_html_charset",
+    "read_text_file",
+    "iter_jsonl_lines",
+    "iter_utf8_lines",
+    "sniff_binary",
+]
 
-# A \uD800-\uDFFF escape: JSON allows it, but alone (not in a pair) it is not text.
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# A \uD800-\uDFFF escape: JSON allows it, but alone (not in a pair) it is not text.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 _MAGIC = {
@@ -172,25 +180,31 @@ def iter_jsonl_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | 
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         yield from _utf16_jsonl(stream, name)
         return
+    for line_no, line, problem in iter_utf8_lines(stream):
+        if problem:
+            yield line_no, InputError(f"{name}:{line_no}: {problem}; re-save the file as UTF-8")
+        elif line.strip():
+            yield line_no, _parse_jsonl_line(line, f"{name}:{line_no}")
+
+
+def iter_utf8_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
+    """Decode a byte stream one physical line at a time (a UTF-8 BOM skipped).
+
+    Yields ``(line_number, text, problem)``: ``problem`` is None, or says
+    why the line is not UTF-8 (``text`` then has U+FFFD for the bad bytes),
+    so one bad line never stops the reading of the next ones.
+    """
     for line_no, raw in enumerate(stream, 1):
         if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
-            line = raw.decode("utf-8")
+            yield line_no, raw.decode("utf-8"), None
         except UnicodeDecodeError as exc:
-            yield (
-                line_no,
-                InputError(
-                    f"{name}:{line_no}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte {exc.start + 1}); "
-                    "re-save the file as UTF-8"
-                ),
-            )
-            continue
-        if line.strip():
-            yield line_no, parse_jsonl_line(line, f"{name}:{line_no}")
+            problem = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line_no})"
+            yield line_no, raw.decode("utf-8", "replace"), problem
 
 
-def parse_jsonl_line(line: str, where: str) -> dict | InputError:
+def _parse_jsonl_line(line: str, where: str) -> dict | InputError:
     """One JSONL line as a dict, or the :class:`InputError` that says what is wrong with it."""
     try:
         record = json.loads(line)
@@ -222,7 +236,7 @@ def _utf16_jsonl(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | Inpu
     try:
         for line_no, line in enumerate(text, 1):
             if line.strip():
-                yield line_no, parse_jsonl_line(line, f"{name}:{line_no}")
+                yield line_no, _parse_jsonl_line(line, f"{name}:{line_no}")
     except UnicodeDecodeError as exc:
         # UTF-16 cannot resynchronise after a bad code unit: the rest of the file is lost, said so.
         yield (

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from classify.corpus import iter_jsonl
 from classify.errors import InputError
-from classify.reading import declared_html_charset, decode_bytes, iter_jsonl_lines, sniff_binary
+from classify.reading import declared_html_charset, decode_bytes, iter_jsonl_lines, iter_utf8_lines, sniff_binary
 
 __all__ = ["SourceDocument", "iter_documents", "html_to_text", "looks_like_html", "TEXT_SUFFIXES", "HTML_SUFFIXES"]
 
@@ -264,15 +264,11 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
 
 
 def _utf8_lines(handle, bad_lines: dict[int, str]) -> Iterator[str]:
-    """Physical lines decoded one by one; a line that is not UTF-8 is noted in ``bad_lines``."""
-    for line_no, raw in enumerate(handle, 1):
-        if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            bad_lines[line_no] = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line_no})"
-            yield raw.decode("utf-8", "replace")
+    """The stream's lines for the csv module; a line that is not UTF-8 is noted in ``bad_lines``."""
+    for line_no, line, problem in iter_utf8_lines(handle):
+        if problem:
+            bad_lines[line_no] = problem
+        yield line
 
 
 def _csv_rows(reader, name: str, bad_lines, text_column, id_column, title_column, max_bytes):
