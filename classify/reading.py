@@ -4,7 +4,7 @@ Accepted: UTF-8 (with or without BOM) and UTF-16 with a BOM. Binary files
 (images, PDFs, archives, anything with NUL bytes outside UTF-16) and text in
 another encoding are rejected with a message naming the file.
 
-JSONL and CSV are decoded line by line (:func:`iter_utf8_lines`), so one bad
+JSONL and CSV are decoded line by line (:func:`iter_text_lines`), so one bad
 line becomes one error and the lines after it are still read. An HTML page
 that is not UTF-8 may be decoded with the charset its ``<meta>`` declares.
 """
@@ -12,6 +12,7 @@ that is not UTF-8 may be decoded with the charset its ``<meta>`` declares.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import json
 import re
@@ -26,12 +27,13 @@ __all__ = [
     "declared_html_charset",
     "read_text_file",
     "iter_jsonl_lines",
-    "iter_utf8_lines",
+    "iter_text_lines",
     "sniff_binary",
 ]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # A \uD800-\uDFFF escape: JSON allows it, but alone (not in a pair) it is not text.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 _MAGIC = {
@@ -172,35 +174,36 @@ def iter_jsonl_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | 
     name : str
         File name for messages.
     """
-    head = _peek(stream)
-    kind = sniff_binary(head)
+    kind = sniff_binary(_peek(stream))
     if kind:
         yield 1, InputError(f"{name}: this is {kind}, not a JSONL file")
         return
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        yield from _utf16_jsonl(stream, name)
-        return
-    for line_no, line, problem in iter_utf8_lines(stream):
+    for line_no, line, problem in iter_text_lines(stream):
         if problem:
-            yield line_no, InputError(f"{name}:{line_no}: {problem}; re-save the file as UTF-8")
+            yield line_no, InputError(f"{name}:{line_no}: {problem}")
         elif line.strip():
             yield line_no, _parse_jsonl_line(line, f"{name}:{line_no}")
 
 
-def iter_utf8_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
-    """Decode a byte stream one physical line at a time (a UTF-8 BOM skipped).
+def iter_text_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
+    """Decode a byte stream one physical line at a time, line endings kept.
 
-    Yields ``(line_number, text, problem)``: ``problem`` is None, or says
-    why the line is not UTF-8 (``text`` then has U+FFFD for the bad bytes),
-    so one bad line never stops the reading of the next ones.
+    UTF-8 (a BOM skipped), or UTF-16 when the stream starts with its BOM.
+    Yields ``(line_number, text, problem)``: ``problem`` is None, or says why
+    the line is not text (``text`` then has U+FFFD for the bad bytes or
+    unpaired surrogates), so one bad line never stops the reading of the
+    next ones. A UTF-16 stream cut at an odd byte ends with a problem line.
     """
+    if _peek(stream).startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        yield from _utf16_lines(stream)
+        return
     for line_no, raw in enumerate(stream, 1):
         if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
         try:
             yield line_no, raw.decode("utf-8"), None
         except UnicodeDecodeError as exc:
-            problem = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line_no})"
+            problem = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line_no}); re-save the file as UTF-8"
             yield line_no, raw.decode("utf-8", "replace"), problem
 
 
@@ -230,18 +233,20 @@ def _peek(stream: BinaryIO) -> bytes:
     return peek(8)[:8] if peek is not None else b""
 
 
-def _utf16_jsonl(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | InputError]]:
-    text = io.TextIOWrapper(stream, encoding="utf-16", errors="strict", newline=None)
+def _utf16_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
+    # surrogatepass lets an unpaired surrogate through, so it is found per line instead of
+    # failing the whole 8 KiB block the wrapper decodes at once.
+    text = io.TextIOWrapper(stream, encoding="utf-16", errors="surrogatepass", newline="")
     line_no = 0
     try:
         for line_no, line in enumerate(text, 1):
-            if line.strip():
-                yield line_no, _parse_jsonl_line(line, f"{name}:{line_no}")
-    except UnicodeDecodeError as exc:
-        # UTF-16 cannot resynchronise after a bad code unit: the rest of the file is lost, said so.
-        yield (
-            line_no + 1,
-            InputError(f"{name}:{line_no + 1}: not valid UTF-16 ({exc.reason}); the rest of the file is not read"),
-        )
+            if _LONE_SURROGATE.search(line):
+                problem = f"not valid UTF-16 (an unpaired surrogate on line {line_no})"
+                yield line_no, _LONE_SURROGATE.sub("\ufffd", line), problem
+            else:
+                yield line_no, line, None
+    except UnicodeDecodeError as exc:  # an odd number of bytes: the stream was cut
+        yield line_no + 1, "", f"not valid UTF-16 ({exc.reason} at the end of the file)"
     finally:
-        text.detach()
+        with contextlib.suppress(ValueError):  # the caller may have closed the stream already
+            text.detach()

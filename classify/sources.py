@@ -9,9 +9,7 @@ reports it and goes on.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -20,7 +18,7 @@ from pathlib import Path
 
 from classify.corpus import iter_jsonl
 from classify.errors import InputError
-from classify.reading import declared_html_charset, decode_bytes, iter_jsonl_lines, iter_utf8_lines, sniff_binary
+from classify.reading import declared_html_charset, decode_bytes, iter_jsonl_lines, iter_text_lines, sniff_binary
 
 __all__ = ["SourceDocument", "iter_documents", "html_to_text", "looks_like_html", "TEXT_SUFFIXES", "HTML_SUFFIXES"]
 
@@ -238,24 +236,19 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
         yield file_error(f"cannot read ({exc.strerror})")
         return
     with handle:
-        head = handle.peek(8)[:8]
-        kind = sniff_binary(head)
+        kind = sniff_binary(handle.peek(8)[:8])
         if kind:
             yield file_error(f"this is {kind}, not a CSV file")
             return
         bad_lines: dict[int, str] = {}  # physical line number -> why it is not text
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            lines = io.TextIOWrapper(handle, encoding="utf-16", newline="")
-        else:
-            lines = _utf8_lines(handle, bad_lines)
-        reader = csv.DictReader(lines)
+        reader = csv.DictReader(_noting_bad_lines(handle, bad_lines))
         try:
             columns = reader.fieldnames or []
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except csv.Error as exc:
             yield file_error(f"unreadable header ({exc})")
             return
         if bad_lines:
-            yield file_error(f"header {next(iter(bad_lines.values()))}; re-save the file as UTF-8")
+            yield file_error(f"header {next(iter(bad_lines.values()))}")
             return
         if text_column not in columns:
             yield file_error(f"no column {text_column!r} (columns: {', '.join(columns) or 'none'}); use --text-column")
@@ -263,9 +256,9 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
         yield from _csv_rows(reader, str(path), bad_lines, text_column, id_column, title_column, max_bytes)
 
 
-def _utf8_lines(handle, bad_lines: dict[int, str]) -> Iterator[str]:
-    """The stream's lines for the csv module; a line that is not UTF-8 is noted in ``bad_lines``."""
-    for line_no, line, problem in iter_utf8_lines(handle):
+def _noting_bad_lines(handle, bad_lines: dict[int, str]) -> Iterator[str]:
+    """The stream's lines for the csv module; a line that is not text is noted in ``bad_lines``."""
+    for line_no, line, problem in iter_text_lines(handle):
         if problem:
             bad_lines[line_no] = problem
         yield line
@@ -278,6 +271,10 @@ def _csv_rows(reader, name: str, bad_lines, text_column, id_column, title_column
         try:
             row = next(reader)
         except StopIteration:
+            # A bad line after the last row (the end of a broken UTF-16 file) still gets its record.
+            for line_no in sorted(n for n in bad_lines if n > last_line):
+                where = f"{name}:line {line_no}"
+                yield SourceDocument(id=where, source=where, error=f"{where}: {bad_lines[line_no]}")
             return
         except csv.Error as exc:
             row_no += 1
@@ -285,17 +282,12 @@ def _csv_rows(reader, name: str, bad_lines, text_column, id_column, title_column
             yield SourceDocument(id=where, source=where, error=f"{where}: malformed CSV ({exc})")
             last_line = reader.line_num
             continue
-        except UnicodeDecodeError as exc:  # UTF-16 cannot resynchronise: the rest of the file is lost, said so
-            where = f"{name}:row {row_no + 1}"
-            message = f"{where}: not valid UTF-16 ({exc.reason}); the rest of the file is not read"
-            yield SourceDocument(id=where, source=where, error=message)
-            return
         row_no += 1
         where = f"{name}:row {row_no}"
         # A quoted field can span lines: the row is bad if any of its lines is.
         bad = [bad_lines[n] for n in range(last_line + 1, reader.line_num + 1) if n in bad_lines] if bad_lines else []
         last_line = reader.line_num
         if bad:
-            yield SourceDocument(id=where, source=where, error=f"{where}: {bad[0]}; re-save the file as UTF-8")
+            yield SourceDocument(id=where, source=where, error=f"{where}: {bad[0]}")
         else:
             yield _record_document(row, where, text_column, id_column, title_column, max_bytes)

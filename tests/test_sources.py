@@ -203,3 +203,33 @@ def test_an_html_page_in_the_charset_it_declares_is_read(tmp_path):
     (doc,) = iter_documents([str(tmp_path)])
     assert doc.error is None and doc.is_html
     assert unicodedata.normalize("NFC", html_to_text(doc.text)[0]) == ARTICLE
+
+
+def test_a_bad_line_in_utf16_jsonl_or_csv_is_one_error_and_a_cut_file_says_so(tmp_path):
+    unpaired = "\ud800x".encode("utf-16-le", "surrogatepass")  # a high surrogate not followed by a low one
+    line = json.dumps({"id": "x", "text": ARTICLE}, ensure_ascii=False) + "\r\n"
+    jsonl = tmp_path / "u16.jsonl"
+    jsonl.write_bytes(
+        codecs.BOM_UTF16_LE
+        + line.encode("utf-16-le")
+        + b'{"id": "'.decode().encode("utf-16-le")
+        + unpaired
+        + '"}\r\n'.encode("utf-16-le")
+        + line.replace('"x"', '"y"').encode("utf-16-le")
+        + b"\x41"  # cut in the middle of a code unit
+    )
+    table = tmp_path / "u16.csv"
+    table.write_bytes(
+        codecs.BOM_UTF16_LE
+        + f"id,text\r\nk1,{ARTICLE}\r\nk2,".encode("utf-16-le")
+        + unpaired
+        + f"\r\nk3,{ARTICLE}\r\n".encode("utf-16-le")
+    )
+    docs = list(iter_documents([str(jsonl), str(table)]))
+    assert [d.id for d in docs] == ["x", f"{jsonl}:2", "y", f"{jsonl}:4", "k1", f"{table}:row 2", "k3"]
+    assert docs[1].error == f"{jsonl}:2: not valid UTF-16 (an unpaired surrogate on line 2)"
+    assert docs[3].error.startswith(f"{jsonl}:4: not valid UTF-16 (") and docs[3].error.endswith(
+        "at the end of the file)"
+    )
+    assert docs[5].error == f"{table}:row 2: not valid UTF-16 (an unpaired surrogate on line 3)"
+    assert docs[0].text == docs[2].text == docs[4].text == docs[6].text == ARTICLE
