@@ -30,6 +30,17 @@ def test_round_trip_writes_manifest_with_versions(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_models_are_written_with_the_fast_codec_and_older_zlib_files_still_load(tmp_path):
+    path = tmp_path / "m.joblib"
+    save_model({"weights": list(range(1000))}, path)
+    assert path.read_bytes()[:4] == b"\x04\x22\x4d\x18"  # an LZ4 frame (joblib's zlib files start 0x78)
+    old = tmp_path / "old.joblib"
+    joblib.dump({"weights": [1]}, old, compress=3)  # what save_model wrote before
+    manifest = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+    manifest_path(old).write_text(json.dumps({**manifest, "sha256": sha256_file(old)}), encoding="utf-8")
+    assert load_model(old)[0] == {"weights": [1]}
+
+
 def test_tampered_model_is_refused_before_unpickling(tmp_path):
     path = tmp_path / "m.joblib"
     save_model({"ok": True}, path)
