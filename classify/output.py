@@ -33,6 +33,7 @@ __all__ = [
     "detect_format",
 ]
 
+UTF8_BOM = "\ufeff"
 CSV_COLUMNS = [
     "id",
     "source",
@@ -141,7 +142,9 @@ class RecordWriter:
         self.checkpoint = path.with_name(path.name + ".partial.ckpt")
         self._handle = open(self.partial, "a", encoding="utf-8", newline="")
         if self._handle.tell() == 0 and fmt == "csv":
-            self._handle.write(_serialise([], fmt, header=True))
+            # Excel reads a CSV file without a BOM in the ANSI code page, which garbles every
+            # Vietnamese diacritic; its own "CSV UTF-8" files start with one too.
+            self._handle.write(UTF8_BOM + _serialise([], fmt, header=True))
             self._commit()
 
     def write(self, records: Sequence[dict]) -> None:

@@ -111,7 +111,8 @@ def test_csv_and_jsonl_outputs_agree(tmp_path):
     label_files([str(folder)], str(tmp_path / "o.csv"))
     import csv
 
-    rows = list(csv.DictReader(open(tmp_path / "o.csv", encoding="utf-8", newline="")))
+    assert (tmp_path / "o.csv").read_bytes().startswith(b"\xef\xbb\xbfid,source,")  # the BOM Excel needs
+    rows = list(csv.DictReader(open(tmp_path / "o.csv", encoding="utf-8-sig", newline="")))
     records = _records(tmp_path / "o.jsonl")
     assert [r["id"] for r in rows] == [r["id"] for r in records]
     for row, record in zip(rows, records):
@@ -201,6 +202,21 @@ def test_checkpoints_are_paced_in_time(tmp_path):
     assert json.loads(checkpoint.read_text())["records"] == 3
     writer.finish()
     assert [r["id"] for r in _records(out)] == ["a", "b", "c"] and not checkpoint.exists()
+
+
+def test_a_resumed_csv_output_has_one_bom_and_one_header(tmp_path):
+    from classify.output import open_writer
+
+    out = tmp_path / "o.csv"
+    writer = open_writer(str(out), "csv", resume=False, force=False, commit_seconds=0)
+    writer.write([{"id": "a", "title": "Hội nghị tổng kết"}])
+    writer.close()  # interrupted: the partial output stays
+    writer = open_writer(str(out), "csv", resume=True, force=False, commit_seconds=0)
+    writer.write([{"id": "b", "title": "Kỷ niệm 80 năm"}])
+    writer.finish()
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,") and data.count(b"\xef\xbb\xbf") == 1
+    assert data.decode("utf-8-sig").splitlines()[1:] == ["a,,Hội nghị tổng kết,,,,,,,", "b,,Kỷ niệm 80 năm,,,,,,,"]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
