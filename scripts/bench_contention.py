@@ -1,7 +1,7 @@
 """How much slower one process runs when a second one runs beside it: labelling vs a pure-Python loop.
 
 Usage:
-    python scripts/bench_contention.py [--data ../shared/data/vietnews_val_1000.jsonl] [--docs 1024] [--rounds 8]
+    python scripts/bench_contention.py [--data ../shared/data/vietnews_val_1000.jsonl] [--docs 1024] [--repeat 8]
 
 Each round times, in fresh processes started on a shared clock, the same work alone and then as two
 copies at once (the slower copy counts), for two tasks:
@@ -19,9 +19,9 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_batch import ROOT, bench_parser
+
 START_DELAY = 4.0  # seconds for the copies to import and load before the shared start
 
 
@@ -29,17 +29,15 @@ def _child(start: float, task: str, data: str, docs: int) -> None:
     if task == "label":
         import itertools
 
-        from classify.batch import _chunks, _label_chunk, _model
-        from classify.models_path import resolve_model_path
+        from classify.batch import label_documents
         from classify.sources import iter_documents
 
-        path = str(resolve_model_path(None))
-        chunks = list(_chunks(itertools.islice(iter_documents([data]), docs), 256))
-        _model(path, False)
+        articles = list(itertools.islice(iter_documents([data]), docs))
+        list(label_documents(articles[:1]))  # loads the model outside the timing
 
         def work() -> None:
-            for chunk in chunks:
-                _label_chunk(path, False, chunk, 3, "jsonl")
+            for _ in label_documents(articles, fmt="jsonl"):
+                pass
 
     else:
 
@@ -67,10 +65,8 @@ def _run(task: str, copies: int, args: argparse.Namespace) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "vietnews_val_1000.jsonl")
-    parser.add_argument("--docs", type=int, default=1024)
-    parser.add_argument("--rounds", type=int, default=8)
+    parser = bench_parser(__doc__.splitlines()[0])
+    parser.set_defaults(docs=1024, repeat=8)
     parser.add_argument("--child", nargs=2, metavar=("START", "TASK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -80,11 +76,11 @@ def main() -> int:
         print(f"no data at {args.data}; nothing to do")
         return 0
     ratios: dict[str, list[float]] = {"label": [], "spin": []}
-    for round_no in range(args.rounds):
+    for round_no in range(args.repeat):
         for task, found in ratios.items():
             alone, together = _run(task, 1, args), _run(task, 2, args)
-            found.append(together / alone)
             ratio = together / alone
+            found.append(ratio)
             print(f"round {round_no}: {task:<5} alone {alone:.2f} s, two at once {together:.2f} s: {ratio:.2f}x")
     for task, found in ratios.items():
         print(f"{task:<5} median slowdown with a second process: {statistics.median(found):.2f}x")
