@@ -41,6 +41,18 @@ def test_models_are_written_with_the_fast_codec_and_older_zlib_files_still_load(
     assert load_model(old)[0] == {"weights": [1]}
 
 
+def test_a_missing_lz4_package_is_named_instead_of_a_rebuild_hint(tmp_path, monkeypatch):
+    from joblib import compressor
+
+    path = tmp_path / "m.joblib"
+    save_model({"weights": [1]}, path)
+    monkeypatch.setattr(compressor, "lz4", None)  # what joblib sees when lz4 is not installed
+    with pytest.raises(ModelError) as info:
+        load_model(path)
+    message = str(info.value)
+    assert str(path) in message and "pip install lz4" in message and "rebuild" not in message
+
+
 def test_tampered_model_is_refused_before_unpickling(tmp_path):
     path = tmp_path / "m.joblib"
     save_model({"ok": True}, path)
