@@ -229,7 +229,7 @@ def load_model(path: str | Path, *, trust: bool = False) -> tuple[Any, dict]:
     try:
         obj = joblib.load(path)
     except Exception as exc:
-        if _is_lz4_frame(path) and not _lz4_available():
+        if not _lz4_available() and _is_lz4_frame(path):
             # The file is fine; rebuilding it would not help.
             raise ModelError(
                 f"{path}: this model is LZ4-compressed and the lz4 package is not installed; "
@@ -240,8 +240,11 @@ def load_model(path: str | Path, *, trust: bool = False) -> tuple[Any, dict]:
 
 
 def _is_lz4_frame(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(4) == LZ4_FRAME_MAGIC
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == LZ4_FRAME_MAGIC
+    except OSError:
+        return False  # unreadable: the general message below says so
 
 
 def _lz4_available() -> bool:
