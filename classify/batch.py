@@ -1,9 +1,10 @@
 """Batch labelling: many documents in, one output record per document, in input order.
 
-Documents are streamed in chunks; with ``jobs > 1`` the chunks go to joblib
-process workers (:mod:`classify.parallel`), each of which loads the model once
-and keeps it. A document that cannot be read or labelled becomes a record with
-``error`` set and never stops the run. Output writing is crash-safe and resumable (see
+Documents are streamed in chunks; with ``jobs > 1`` the chunks go to worker
+processes (:mod:`classify.parallel`), which are forked from the driver after it
+loaded the model (Linux) or load it once each (joblib's loky elsewhere). A
+document that cannot be read or labelled becomes a record with ``error`` set
+and never stops the run. Output writing is crash-safe and resumable (see
 :mod:`classify.output`).
 """
 
@@ -178,7 +179,8 @@ def label_documents(
         loaded once per worker process.
     trust : bool, default=False
     jobs : int, default=1
-        Worker processes (joblib/loky, see :mod:`classify.parallel`); 1 runs in this process.
+        Worker processes (forked on Linux, else joblib/loky; see :mod:`classify.parallel`);
+        1 runs in this process.
     chunk_size : int, default=256
     sentences : int, default=3
         Summary length.
@@ -194,9 +196,13 @@ def label_documents(
     from classify.models_path import resolve_model_path
 
     _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
+    from classify.parallel import can_fork
+
     path = str(resolve_model_path(model_path))
-    if jobs == 1 and client is None:
-        _model(path, trust)  # fail fast (missing or tampered model) before any work
+    if client is None and (jobs == 1 or can_fork()):
+        # Fail fast (missing or tampered model) before any work. Forked workers
+        # (see classify.parallel) start with this copy instead of loading their own.
+        _model(path, trust)
     elif _model_key(path, trust) not in _WORKER_MODELS:  # loaded here already (local Dask preload): checked then
         # The workers load it; here only the checks, so the driver does not spend
         # a core unpickling a model it never uses while the workers start.
@@ -329,9 +335,13 @@ def label_files(
             max_in_flight=max_in_flight,
             fmt=fmt,
         )
-        bar = tqdm(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
+        bar = None
         try:
-            for rendered in batches:
+            # The first chunk starts the workers. Forked ones must start before tqdm's
+            # monitor thread exists: forking a process that runs threads can deadlock the child.
+            first = list(itertools.islice(batches, 1))
+            bar = tqdm(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
+            for rendered in itertools.chain(first, batches):
                 writer.write_rendered(rendered)
                 summary.errors += rendered.errors
                 summary.labelled += rendered.count - rendered.errors
@@ -339,7 +349,8 @@ def label_files(
             writer.finish()
         finally:
             writer.close()
-            bar.close()
+            if bar is not None:
+                bar.close()
     finally:
         _disconnect(client, scheduler)
     summary.seconds = time.perf_counter() - started

@@ -14,15 +14,14 @@ collected per chunk in order, no document is lost or duplicated.
 from __future__ import annotations
 
 import collections
-import multiprocessing
 import os
 import pickle
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from classify.errors import ClassifyError
+from classify.parallel import can_fork
 
 __all__ = ["SchedulerError", "DaskStats", "dask_label_chunks", "connect"]
 
@@ -80,7 +79,7 @@ def connect(scheduler: str, *, timeout: float | None = None, preload: Callable[[
             "distributed.worker.profile.enabled": False,
             "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
         }
-        if _can_fork():
+        if can_fork():
             if preload is not None:
                 preload()
             settings["distributed.worker.multiprocessing-method"] = "fork"
@@ -98,11 +97,6 @@ def connect(scheduler: str, *, timeout: float | None = None, preload: Callable[[
         return Client(scheduler, timeout=f"{timeout}s")
     except (OSError, TimeoutError) as exc:
         raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__}: {exc})") from None
-
-
-def _can_fork() -> bool:
-    # Fork only on Linux: macOS's system libraries are not fork-safe, and Windows has no fork.
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def dask_label_chunks(

@@ -1,4 +1,5 @@
-"""Ordered streaming map over joblib workers: order, bounded look-ahead, worker death, no orphans."""
+"""Ordered streaming map over worker processes (forked, or joblib's loky): order, bounded look-ahead,
+worker death, no orphans."""
 
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from classify.parallel import WorkerError, ordered_map
+from classify import parallel
+from classify.parallel import WorkerError, can_fork, ordered_map
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+ENGINES = [
+    pytest.param(True, id="fork", marks=pytest.mark.skipif(not can_fork(), reason="this platform does not fork")),
+    pytest.param(False, id="loky"),
+]
+_loaded_in_driver: dict = {}
 
 
 def _square_and_pid(x: int) -> tuple[int, int]:
@@ -32,13 +39,15 @@ def _die_on_three(x: int) -> int:
     return x
 
 
-def test_results_come_in_input_order_from_other_processes():
-    results = list(ordered_map(_square_and_pid, range(40), 2))
+@pytest.mark.parametrize("fork", ENGINES)
+def test_results_come_in_input_order_from_other_processes(fork):
+    results = list(ordered_map(_square_and_pid, range(40), 2, fork=fork))
     assert [r for r, _ in results] == [x * x for x in range(40)]
     assert os.getpid() not in {pid for _, pid in results}
 
 
-def test_items_are_taken_lazily():
+@pytest.mark.parametrize("fork", ENGINES)
+def test_items_are_taken_lazily(fork):
     taken = []
 
     def items():
@@ -47,21 +56,36 @@ def test_items_are_taken_lazily():
             yield x
 
     ahead = []
-    for k, _ in enumerate(ordered_map(_slow_square, items(), 2, in_flight=4)):
+    for k, _ in enumerate(ordered_map(_slow_square, items(), 2, in_flight=4, fork=fork)):
         ahead.append(len(taken) - k)
     assert len(taken) == 30
-    # joblib starts with in_flight items and takes one more whenever one finishes (it
+    # Both engines start with in_flight items and take one more whenever one finishes (joblib
     # polls for results every 10 ms), so the first result comes long before the input is read.
     assert ahead[0] <= 12
 
 
-def test_a_dead_worker_is_one_clear_error_after_the_results_before_it():
+@pytest.mark.parametrize("fork", ENGINES)
+def test_a_dead_worker_is_one_clear_error_after_the_results_before_it(fork):
     got = []
     with pytest.raises(WorkerError, match="worker process died.*--resume") as caught:
-        for value in ordered_map(_die_on_three, range(8), 2, in_flight=2):
+        for value in ordered_map(_die_on_three, range(8), 2, in_flight=2, fork=fork):
             got.append(value)
     assert got == [0, 1, 2][: len(got)]
     assert "\n" not in str(caught.value)
+
+
+def _driver_state(_: int) -> tuple[int, str | None]:
+    return os.getppid(), _loaded_in_driver.get("model")
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
+def test_forked_workers_start_with_what_the_driver_loaded():
+    _loaded_in_driver["model"] = "loaded once, in the driver"
+    try:
+        states = set(ordered_map(_driver_state, range(6), 2, fork=True))
+    finally:
+        _loaded_in_driver.clear()
+    assert states == {(os.getpid(), "loaded once, in the driver")}
 
 
 def test_fewer_than_two_jobs_is_refused():
@@ -119,10 +143,40 @@ def test_killing_the_driver_leaves_no_worker_behind(tmp_path):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 200
 
 
+_DRIVER = """
+import os, sys, time
+from classify.parallel import ordered_map
+
+def slow_pid(x):
+    time.sleep(0.05)
+    return os.getpid()
+
+for pid in ordered_map(slow_pid, range(100_000), 2, fork=sys.argv[1] == "fork"):
+    print(pid, flush=True)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("fork", ENGINES)
+def test_workers_of_either_engine_exit_when_their_driver_is_killed(fork):
+    driver = subprocess.Popen(
+        [sys.executable, "-c", _DRIVER, "fork" if fork else "loky"], stdout=subprocess.PIPE, text=True
+    )
+    busy: set[int] = set()
+    while len(busy) < 2:  # both workers have run a task (loky's watch starts with the first)
+        busy.add(int(driver.stdout.readline()))
+    workers = _descendants(driver.pid)
+    assert busy <= workers
+    os.kill(driver.pid, signal.SIGKILL)
+    driver.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
 def test_a_process_watches_only_its_own_parent():
     import threading
-
-    from classify import parallel
 
     # This process is not a child of itself: watching would end it at once.
     parallel._exit_with_parent(os.getpid())
