@@ -2,7 +2,7 @@
 
 Documents are streamed in chunks; with ``jobs > 1`` the chunks go to worker
 processes (:mod:`classify.parallel`), which are forked from the driver after it
-loaded the model (Linux) or load it once each (joblib's loky elsewhere). A
+loaded the model (Linux) or load it once each (joblib's loky otherwise). A
 document that cannot be read or labelled becomes a record with ``error`` set
 and never stops the run. Output writing is crash-safe and resumable (see
 :mod:`classify.output`).
@@ -179,8 +179,8 @@ def label_documents(
         loaded once per worker process.
     trust : bool, default=False
     jobs : int, default=1
-        Worker processes (forked on Linux, else joblib/loky; see :mod:`classify.parallel`);
-        1 runs in this process.
+        Worker processes (forked from this process on Linux when it runs no other
+        thread, else joblib/loky; see :mod:`classify.parallel`); 1 runs in this process.
     chunk_size : int, default=256
     sentences : int, default=3
         Summary length.
@@ -196,10 +196,10 @@ def label_documents(
     from classify.models_path import resolve_model_path
 
     _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
-    from classify.parallel import can_fork
+    from classify.parallel import forks_workers
 
     path = str(resolve_model_path(model_path))
-    if client is None and (jobs == 1 or can_fork()):
+    if client is None and (jobs == 1 or forks_workers()):
         # Fail fast (missing or tampered model) before any work. Forked workers
         # (see classify.parallel) start with this copy instead of loading their own.
         _model(path, trust)

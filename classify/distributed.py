@@ -4,8 +4,8 @@ The driver streams: it keeps at most ``max_in_flight`` chunks submitted, yields
 finished chunks strictly in input order, and only then submits more, so memory
 stays bounded whatever the input size. Tasks carry documents and the model
 *path*; each worker process loads the model once (sha256-checked) and keeps
-it, exactly as joblib workers do, so the model is never pickled per chunk and
-the output bytes equal a local run's. The workers of a ``local:N`` cluster are
+it, as ``--jobs`` workers do, so the model is never pickled per chunk and the
+output bytes equal a local run's. The workers of a ``local:N`` cluster are
 forked from the driver after it loaded the model, so they start with it. A
 chunk whose worker dies is re-run by Dask on another worker; since results are
 collected per chunk in order, no document is lost or duplicated.

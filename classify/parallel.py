@@ -8,16 +8,19 @@ executor.
 
 Two engines, one behaviour:
 
-* On Linux the workers are forked from the driver (the standard library's
-  ``ProcessPoolExecutor`` with the ``fork`` start method). They start at once
+* On Linux, when the driver runs no other thread, the workers are forked from
+  it (the standard library's ``ProcessPoolExecutor`` with the ``fork`` start
+  method; a thread that holds a lock at the fork would leave it locked forever
+  in the child, so a threaded host, such as a notebook kernel, gets the other
+  engine). They start at once
   with every module and whatever the driver loaded before the map (the model)
   in place, and share those pages with it copy-on-write, instead of each
   starting an interpreter, importing numpy and loading its own copy of the
   model. On this 2-core VM that made ``--jobs 2`` about 10% faster than loky
   workers (``scripts/bench_batch.py``).
-* Elsewhere (macOS, whose system libraries are not fork-safe, and Windows,
-  which has no fork) joblib's loky workers are used; each loads the model on
-  its first chunk.
+* Otherwise (also on macOS, whose system libraries are not fork-safe, and on
+  Windows, which has no fork) joblib's loky workers are used; each loads the
+  model on its first chunk.
 
 An idle worker whose driver was killed (SIGKILL, the OOM killer) would wait
 for work forever (loky keeps idle workers for minutes; a forked worker holds
@@ -40,7 +43,7 @@ from typing import Any
 
 from classify.errors import ClassifyError
 
-__all__ = ["WorkerError", "can_fork", "ordered_map"]
+__all__ = ["WorkerError", "can_fork", "forks_workers", "ordered_map"]
 
 PARENT_CHECK_SECONDS = 0.5
 _watched_parent: int | None = None  # in a worker: the driver its watchdog thread watches
@@ -56,6 +59,14 @@ def can_fork() -> bool:
     macOS's system libraries are not fork-safe, and Windows has no fork.
     """
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def forks_workers() -> bool:
+    """Whether :func:`ordered_map` forks its workers from this process now.
+
+    On Linux, and only while this process runs no other Python thread.
+    """
+    return can_fork() and threading.active_count() == 1
 
 
 def ordered_map(
@@ -79,8 +90,8 @@ def ordered_map(
     in_flight : int, optional
         Items submitted and not yet yielded (default ``2 * jobs``).
     fork : bool, optional
-        Fork the workers from this process (default: where :func:`can_fork`),
-        or else use joblib's loky workers.
+        Fork the workers from this process, or else use joblib's loky workers
+        (default: :func:`forks_workers`).
 
     Raises
     ------
@@ -91,7 +102,7 @@ def ordered_map(
         raise ValueError(f"ordered_map needs at least 2 jobs, got {jobs}")
     in_flight = in_flight or 2 * jobs
     if fork is None:
-        fork = can_fork()
+        fork = forks_workers()
     if fork:
         yield from _forked_map(function, items, jobs, in_flight)
     else:

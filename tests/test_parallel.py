@@ -88,6 +88,29 @@ def test_forked_workers_start_with_what_the_driver_loaded():
     assert states == {(os.getpid(), "loaded once, in the driver")}
 
 
+def test_a_driver_running_other_threads_is_not_forked():
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    _loaded_in_driver["model"] = "loaded once, in the driver"
+    try:
+        assert not parallel.forks_workers()
+        states = set(ordered_map(_driver_state, range(4), 2))  # the default engine: loky here
+    finally:
+        stop.set()
+        thread.join()
+        _loaded_in_driver.clear()
+    assert states == {(os.getpid(), None)}
+
+
+@pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
+def test_a_single_threaded_driver_on_linux_forks_its_workers():
+    code = "from classify.parallel import forks_workers; print(forks_workers())"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "True"
+
+
 def test_fewer_than_two_jobs_is_refused():
     with pytest.raises(ValueError, match="at least 2 jobs"):
         list(ordered_map(_square_and_pid, range(3), 1))
