@@ -2,7 +2,7 @@
 
 Usage:
     python scripts/bench_batch.py [--data ../shared/data/vietnews_val_1000.jsonl] [--docs 10000]
-                                  [--rss-docs 100000] [--tokenize-sample 300] [--repeat 3]
+                                  [--rss-docs 100000] [--tokenize-sample 300] [--repeat 3] [--compare-loky]
 
 Builds a JSONL input of --docs documents (the articles repeated with new ids), then in one run:
   * docs/s of `classify label` (clean + classify + summarize + write) with --jobs 1 and --jobs 2,
@@ -16,7 +16,9 @@ Builds a JSONL input of --docs documents (the articles repeated with new ids), t
   * the ratios full-pipeline(jobs 1)/word_tokenize, jobs 2/jobs 1 and that reference/jobs 1;
     jobs 2/jobs 1 both as the ratio of the two medians and as the median of each round's own ratio
     (a round's two runs are adjacent in time, so drift between rounds cancels out);
-  * peak RSS of a --jobs 1 run streaming --rss-docs documents (0 to skip).
+  * peak RSS of a --jobs 1 run streaming --rss-docs documents (0 to skip);
+  * with --compare-loky, also --jobs 2 with joblib's loky workers (what classify uses where it cannot
+    fork) in each round, and the ratio forked / loky.
 """
 
 from __future__ import annotations
@@ -44,8 +46,14 @@ def write_input(records: list[dict], n: int, path: Path) -> None:
             )
 
 
-def _label_command(input_path: Path, jobs: int, output: Path, scheduler: str | None) -> list[str]:
-    code = (
+# Makes --jobs use joblib's loky workers even where classify would fork them (--compare-loky).
+FORCE_LOKY = "import classify.parallel; classify.parallel.forks_workers = lambda: False; "
+
+
+def _label_command(
+    input_path: Path, jobs: int, output: Path, scheduler: str | None, *, loky: bool = False
+) -> list[str]:
+    code = (FORCE_LOKY if loky else "") + (
         "import resource, sys, time; from classify.batch import label_files; t = time.perf_counter(); "
         f"label_files([{str(input_path)!r}], {str(output)!r}, jobs={jobs}, force=True, scheduler={scheduler!r}); "
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
@@ -53,12 +61,13 @@ def _label_command(input_path: Path, jobs: int, output: Path, scheduler: str | N
     return [sys.executable, "-c", code]
 
 
-def run_label(input_path: Path, jobs: int, workdir: Path, scheduler: str | None = None) -> tuple[float, float]:
+def run_label(
+    input_path: Path, jobs: int, workdir: Path, scheduler: str | None = None, *, loky: bool = False
+) -> tuple[float, float]:
     """(seconds, peak RSS MiB of the driver process) of one `classify label` run in a fresh process."""
     output = workdir / f"out-{jobs}-{scheduler and scheduler.replace(':', '')}-{input_path.stem}.jsonl"
-    result = subprocess.run(
-        _label_command(input_path, jobs, output, scheduler), capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    command = _label_command(input_path, jobs, output, scheduler, loky=loky)
+    result = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     seconds, rss = map(float, result.stdout.split())
     output.unlink()
     return seconds, rss
@@ -103,6 +112,9 @@ def main() -> int:
     parser = bench_parser(__doc__.splitlines()[0])
     parser.add_argument("--rss-docs", type=int, default=100_000)
     parser.add_argument("--tokenize-sample", type=int, default=300, help="articles timed with word_tokenize per run")
+    parser.add_argument(
+        "--compare-loky", action="store_true", help="also time --jobs 2 with joblib's loky workers, not forked ones"
+    )
     args = parser.parse_args()
     records = read_records(args.data)
     if records is None:
@@ -130,13 +142,15 @@ def main() -> int:
 
         # The settings alternate, --repeat times each, so every ratio compares runs made under the
         # same conditions; medians damp this VM's noisy neighbours (its speed drifts by tens of percent).
-        ones, twos, pairs, tokenizes, one_rss = [], [], [], [], 0.0
+        ones, twos, pairs, tokenizes, lokys, one_rss = [], [], [], [], [], 0.0
         for _ in range(args.repeat):
             seconds, one_rss = run_label(input_path, 1, workdir)
             ones.append(seconds)
             tokenizes.append(tokenize_rate())
             twos.append(run_label(input_path, 2, workdir)[0])
             pairs.append(run_two_independent(halves, workdir))
+            if args.compare_loky:
+                lokys.append(run_label(input_path, 2, workdir, loky=True)[0])
         full_1, full_2 = args.docs / statistics.median(ones), args.docs / statistics.median(twos)
         pair = args.docs / statistics.median(pairs)
         tokenize = statistics.median(tokenizes)
@@ -161,6 +175,14 @@ def main() -> int:
             f"ratio two independent halves / jobs 1: {pair / full_1:.2f}x (what two processes gain here now); "
             f"jobs 2 / two independent halves: {full_2 / pair:.2f}"
         )
+        if lokys:
+            loky_ratios = [loky / two for loky, two in zip(lokys, twos)]
+            print(f"runs (docs/s) --jobs 2 with loky workers: {[round(args.docs / x) for x in lokys]}")
+            print(
+                f"--jobs 2 forked / with loky workers: {statistics.median(lokys) / statistics.median(twos):.2f}x "
+                f"of the medians, {statistics.median(loky_ratios):.2f}x median of the rounds; "
+                f"loky --jobs 2 / jobs 1: {statistics.median(ones) / statistics.median(lokys):.2f}x"
+            )
         if args.rss_docs:
             big = workdir / "big.jsonl"
             write_input(records, args.rss_docs, big)
