@@ -194,10 +194,9 @@ def label_documents(
         (:class:`classify.output.RenderedChunk`) instead of a list of records.
     """
     from classify.models_path import resolve_model_path
-
-    _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
     from classify.parallel import forks_workers
 
+    _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
     path = str(resolve_model_path(model_path))
     if client is None and (jobs == 1 or forks_workers()):
         # Fail fast (missing or tampered model) before any work. Forked workers

@@ -12,12 +12,15 @@ Two engines, one behaviour:
   it (the standard library's ``ProcessPoolExecutor`` with the ``fork`` start
   method; a thread that holds a lock at the fork would leave it locked forever
   in the child, so a threaded host, such as a notebook kernel, gets the other
-  engine). They start at once
-  with every module and whatever the driver loaded before the map (the model)
-  in place, and share those pages with it copy-on-write, instead of each
-  starting an interpreter, importing numpy and loading its own copy of the
-  model. On this 2-core VM that made ``--jobs 2`` about 10% faster than loky
-  workers (``scripts/bench_batch.py``).
+  engine). They start at once with every module and whatever the driver loaded
+  before the map (the model) in place, and share those pages with it
+  copy-on-write, instead of each starting an interpreter, importing numpy and
+  loading its own copy of the model: 0.3-0.6 s less start-up, and 247 instead
+  of 343 MiB for a whole ``--jobs 2`` run (``scripts/bench_workers.py``). The
+  steady-state speed is the same (``scripts/bench_batch.py --compare-loky``).
+  joblib's own fork-based backend cannot stream results in order
+  (``return_as="generator"``), and loky warns that forking does not respect
+  POSIX there (it would fork while its own threads run), hence the executor.
 * Otherwise (also on macOS, whose system libraries are not fork-safe, and on
   Windows, which has no fork) joblib's loky workers are used; each loads the
   model on its first chunk.

@@ -9,7 +9,7 @@ elsewhere it uses joblib's loky workers, which start a fresh interpreter and loa
 This script runs both engines in fresh processes, alternating --repeat times, and prints medians:
   * seconds of a run over --small documents (mostly start-up: imports, model, workers);
   * peak total PSS (proportional set size: pages shared between processes are split among them, so
-    the sum is the memory the run really takes) of the driver and all its descendants while
+    the sum is the memory the run really takes) of the driver and all its workers while
     labelling --docs documents, sampled every 0.1 s from /proc, for each --jobs value.
 """
 
@@ -35,18 +35,17 @@ def _command(input_path: Path, output: Path, jobs: int, loky: bool) -> list[str]
     return [sys.executable, "-c", code]
 
 
-def _descendants(pid: int) -> set[int]:
-    parents = {}
+def _session_members(session: int) -> list[int]:
+    """Processes of a session: a run started in a new session, with all its workers."""
+    members = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()  # state, ppid, pgrp, session, ...
+        except (OSError, IndexError):
             continue
-    found, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
+        if fields[3] == str(session):
+            members.append(int(stat.parent.name))
+    return members
 
 
 def _pss_mib(pid: int) -> float:
@@ -61,11 +60,11 @@ def _pss_mib(pid: int) -> float:
 
 
 def peak_tree_pss(command: list[str]) -> tuple[float, float]:
-    """(seconds, peak total PSS in MiB of the process and its descendants) of one run."""
-    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    """(seconds, peak total PSS in MiB of the process and its workers) of one run."""
+    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True)
     peak = 0.0
     while run.poll() is None:
-        peak = max(peak, sum(_pss_mib(pid) for pid in _descendants(run.pid)))
+        peak = max(peak, sum(_pss_mib(pid) for pid in _session_members(run.pid)))
         time.sleep(0.1)
     if run.returncode:
         raise RuntimeError(f"a labelling run failed (exit {run.returncode})")

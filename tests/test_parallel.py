@@ -138,6 +138,13 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _assert_exit_soon(workers: set[int]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 def test_killing_the_driver_leaves_no_worker_behind(tmp_path):
     folder = tmp_path / "in"
@@ -158,10 +165,7 @@ def test_killing_the_driver_leaves_no_worker_behind(tmp_path):
     assert proc.poll() is None and len(workers) >= 2, "the run finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.05)
-    assert not [pid for pid in workers if _alive(pid)]
+    _assert_exit_soon(workers)
     assert subprocess.run([*cmd, "--resume"]).returncode == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 200
 
@@ -192,10 +196,7 @@ def test_workers_of_either_engine_exit_when_their_driver_is_killed(fork):
     assert busy <= workers
     os.kill(driver.pid, signal.SIGKILL)
     driver.wait()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.05)
-    assert not [pid for pid in workers if _alive(pid)]
+    _assert_exit_soon(workers)
 
 
 def test_a_process_watches_only_its_own_parent():
