@@ -142,6 +142,9 @@ def _forked_map(function: Callable[[Any], Any], items: Iterable, jobs: int, in_f
 
 
 def _start_worker(parent: int) -> None:
+    """Set up a worker, once: it leaves Ctrl-C to the driver and exits when the driver is gone."""
+    if _watched_parent == parent:
+        return
     # Ctrl-C reaches the whole process group; the driver alone handles it and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(parent)
@@ -159,7 +162,7 @@ def _loky_map(function: Callable[[Any], Any], items: Iterable, jobs: int, in_fli
 
 
 def _run_in_worker(function: Callable[[Any], Any], item: Any, parent: int) -> Any:
-    _exit_with_parent(parent)
+    _start_worker(parent)  # loky workers are set up on their first task
     return function(item)
 
 

@@ -199,6 +199,28 @@ def test_workers_of_either_engine_exit_when_their_driver_is_killed(fork):
     _assert_exit_soon(workers)
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("fork", ENGINES)
+def test_ctrl_c_stops_the_driver_and_its_workers(fork):
+    driver = subprocess.Popen(
+        [sys.executable, "-c", _DRIVER, "fork" if fork else "loky"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    busy: set[int] = set()
+    while len(busy) < 2:
+        busy.add(int(driver.stdout.readline()))
+    workers = _descendants(driver.pid)
+    os.killpg(driver.pid, signal.SIGINT)  # Ctrl-C reaches the driver and its workers alike
+    _, stderr = driver.communicate(timeout=60)
+    assert driver.returncode != 0
+    # One traceback, the driver's: the workers leave the interrupt to it and exit quietly.
+    assert stderr.count("Traceback") == 1 and stderr.strip().endswith("KeyboardInterrupt")
+    _assert_exit_soon(workers)
+
+
 def test_a_process_watches_only_its_own_parent():
     import threading
 
