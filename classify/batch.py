@@ -198,7 +198,8 @@ def label_documents(
 
     _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
     path = str(resolve_model_path(model_path))
-    if client is None and (jobs == 1 or forks_workers()):
+    forked = client is None and jobs > 1 and forks_workers()  # decided once: the preload depends on it
+    if client is None and (jobs == 1 or forked):
         # Fail fast (missing or tampered model) before any work. Forked workers
         # (see classify.parallel) start with this copy instead of loading their own.
         _model(path, trust)
@@ -221,7 +222,7 @@ def label_documents(
         return
     from classify.parallel import ordered_map
 
-    yield from ordered_map(task, chunks, jobs)
+    yield from ordered_map(task, chunks, jobs, fork=forked)
 
 
 def iter_labels(

@@ -128,6 +128,30 @@ def test_jobs_2_gives_identical_output(tmp_path):
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_label_files_forks_its_workers_even_with_a_progress_bar(tmp_path):
+    # In a fresh process: this one may run threads left by other tests' loky workers.
+    code = (
+        "import sys, classify.parallel as parallel\n"
+        "engines = []\n"
+        "real = parallel.ordered_map\n"
+        "def spy(*args, fork=None, **kwargs):\n"
+        "    engines.append(fork)\n"
+        "    return real(*args, fork=fork, **kwargs)\n"
+        "parallel.ordered_map = spy\n"
+        "from classify.batch import label_files\n"
+        "label_files([sys.argv[1]], sys.argv[2], jobs=2, chunk_size=4, progress=True)\n"
+        "print(engines)\n"
+    )
+    out = tmp_path / "out.jsonl"
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(_corpus_dir(tmp_path, n=12)), str(out)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[True]"  # forked: tqdm's monitor thread did not exist yet
+    assert len(_records(out)) == 12
+
+
 def test_existing_output_is_not_overwritten(tmp_path):
     folder = _corpus_dir(tmp_path, 2)
     out = tmp_path / "o.jsonl"
