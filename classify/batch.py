@@ -189,7 +189,7 @@ def label_documents(
     dask_stats : classify.distributed.DaskStats, optional
     max_in_flight : int, optional
         Dask only: chunks submitted ahead of the one being written.
-    fmt : {"jsonl", "csv"}, optional
+    fmt : {"jsonl", "csv", "csv-excel"}, optional
         Yield each chunk rendered in this output format
         (:class:`classify.output.RenderedChunk`) instead of a list of records.
     """

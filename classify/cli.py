@@ -11,6 +11,7 @@ from pathlib import Path
 
 from classify.batch import DEFAULT_CHUNK_SIZE
 from classify.errors import ClassifyError
+from classify.output import FORMATS
 
 __all__ = ["main"]
 
@@ -206,7 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--resume", action="store_true", help="continue an interrupted run")
     lab.add_argument("--force", action="store_true", help="overwrite an existing output")
     lab.add_argument("--strict", action="store_true", help="exit 1 when any document had an error")
-    lab.add_argument("--format", choices=["jsonl", "csv"], default=None, help="default: from the output name")
+    lab.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="default: from the output name (.csv: csv, else jsonl); csv-excel: CSV whose cells starting "
+        "with = + - @ get a leading ' so spreadsheets do not run them as formulas",
+    )
     lab.add_argument("--max-bytes", type=_at_least(1), default=10_000_000, help="larger documents become errors")
     lab.add_argument("--sentences", type=_at_least(1), default=3, help="sentences in each summary (default 3)")
     lab.add_argument(

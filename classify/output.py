@@ -1,5 +1,10 @@
 """Crash-safe, resumable writers for batch output (JSONL or CSV).
 
+Formats: ``jsonl``; ``csv`` (UTF-8 with the BOM Excel needs, cells as they are);
+``csv-excel`` (the same, but a cell a spreadsheet would run as a formula, one
+starting with ``= + - @``, a tab or a carriage return, gets a leading ``'``, which
+Excel and LibreOffice hide and which makes them show the cell as text).
+
 Records are appended to ``OUTPUT.partial``; at most once a second (after a
 chunk) the file is flushed and fsynced and a checkpoint (``OUTPUT.partial.ckpt``: records and
 bytes written so far, id of the last record) is replaced atomically. A run
@@ -20,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from classify.atomic import atomic_write
 from classify.errors import ClassifyError
-from classify.persist import atomic_write
 
 __all__ = [
     "OutputError",
@@ -30,10 +35,19 @@ __all__ = [
     "render_chunk",
     "open_writer",
     "CSV_COLUMNS",
+    "FORMATS",
     "detect_format",
 ]
 
 UTF8_BOM = "\ufeff"
+FORMATS = ("jsonl", "csv", "csv-excel")
+CSV_FORMATS = ("csv", "csv-excel")
+# List columns a spreadsheet user reads: topics as "a; b", the summary one sentence per line
+# (a cell may hold line breaks; a sentence never does). A list whose items hold the joiner
+# (a user's label with "; ") falls back to JSON, so the cell still parses back.
+_CSV_JOINERS = {"topics": "; ", "summary": "\n"}
+# OWASP's list of characters that make a spreadsheet cell a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "id",
     "source",
@@ -55,8 +69,8 @@ class OutputError(ClassifyError):
 def detect_format(output: str, fmt: str | None) -> str:
     """``fmt`` if given, else ``csv`` for a ``.csv`` output and ``jsonl`` otherwise."""
     if fmt is not None:
-        if fmt not in ("jsonl", "csv"):
-            raise OutputError(f"unknown --format {fmt!r}; use jsonl or csv")
+        if fmt not in FORMATS:
+            raise OutputError(f"unknown --format {fmt!r}; use {', '.join(FORMATS)}")
         return fmt
     return "csv" if output.lower().endswith(".csv") else "jsonl"
 
@@ -64,12 +78,13 @@ def detect_format(output: str, fmt: str | None) -> str:
 def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    guard = fmt == "csv-excel"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if header:
         writer.writerow(CSV_COLUMNS)
     for record in records:
-        writer.writerow([_csv_cell(record.get(column)) for column in CSV_COLUMNS])
+        writer.writerow([_csv_cell(record.get(column), _CSV_JOINERS.get(column), guard) for column in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -108,14 +123,18 @@ def render_chunk(records: Sequence[dict], fmt: str) -> RenderedChunk:
     )
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value, joiner: str | None = None, guard_formulas: bool = False) -> str:
     if value is None:
         return ""
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "; ".join(value) if value and not any(";" in v for v in value) else json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    if joiner is not None and isinstance(value, list) and not any(joiner in str(v) for v in value):
+        text = joiner.join(str(v) for v in value)
+    elif isinstance(value, (list, dict)):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    if guard_formulas and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 class RecordWriter:
@@ -135,13 +154,13 @@ class RecordWriter:
         self._last_commit = time.monotonic()
         if path is None:
             self._handle = sys.stdout
-            if fmt == "csv":
+            if fmt in CSV_FORMATS:
                 self._handle.write(_serialise([], fmt, header=True))
             return
         self.partial = path.with_name(path.name + ".partial")
         self.checkpoint = path.with_name(path.name + ".partial.ckpt")
         self._handle = open(self.partial, "a", encoding="utf-8", newline="")
-        if self._handle.tell() == 0 and fmt == "csv":
+        if self._handle.tell() == 0 and fmt in CSV_FORMATS:
             # Excel reads a CSV file without a BOM in the ANSI code page, which garbles every
             # Vietnamese diacritic; its own "CSV UTF-8" files start with one too.
             self._handle.write(UTF8_BOM + _serialise([], fmt, header=True))

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import joblib
 
+from classify.atomic import atomic_write
 from classify.errors import ModelError, ModelVersionError
 
 __all__ = [
@@ -29,7 +28,6 @@ __all__ = [
     "verify_model",
     "manifest_path",
     "library_versions",
-    "atomic_write",
 ]
 
 FORMAT_VERSION = 1
@@ -85,22 +83,6 @@ def sha256_file(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
-    """Call ``write(handle)`` on a temporary file next to ``path``, then rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_model(obj: Any, path: str | Path, *, extra: dict | None = None) -> dict:

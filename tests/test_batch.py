@@ -119,6 +119,25 @@ def test_csv_and_jsonl_outputs_agree(tmp_path):
         assert row["event_type"] == record["event_type"]
         assert json.loads(row["topic_scores"]) == record["topic_scores"]
         assert row["topics"] == "; ".join(record["topics"])
+        assert row["summary"].split("\n") == record["summary"]
+
+
+def test_cli_csv_excel_output_shows_a_formula_like_title_as_text(tmp_path):
+    from classify.cli import main
+
+    source = tmp_path / "scraped.jsonl"
+    lines = [
+        {"id": "p1", "title": '=HYPERLINK("http://x.example","Bấm vào đây")', "text": PORTAL_PAGE},
+        {"id": "p2", "title": "Khai trương truyền thanh thông minh", "text": PORTAL_PAGE},
+    ]
+    source.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main(["label", str(source), "-o", str(out), "--format", "csv-excel", "--quiet"]) == 0
+    import csv
+
+    rows = list(csv.DictReader(open(out, encoding="utf-8-sig", newline="")))
+    assert [row["title"] for row in rows] == ["'" + lines[0]["title"], lines[1]["title"]]
+    assert rows[0]["event_type"] == rows[1]["event_type"] and rows[0]["error"] == ""
 
 
 def test_jobs_2_gives_identical_output(tmp_path):
@@ -210,37 +229,6 @@ def test_kill_and_resume_gives_the_clean_output(tmp_path):
     ids = [r["id"] for r in _records(out)]
     assert len(ids) == len(set(ids)) == 120
     assert not partial.exists()
-
-
-def test_checkpoints_are_paced_in_time(tmp_path):
-    from classify.output import open_writer
-
-    out = tmp_path / "paced.jsonl"
-    writer = open_writer(str(out), "jsonl", resume=False, force=False, commit_seconds=3600)
-    writer.write([{"id": "a"}])
-    writer.write([{"id": "b"}])
-    checkpoint = tmp_path / "paced.jsonl.partial.ckpt"
-    assert not checkpoint.exists()  # nothing durable yet: a crash now would redo both records
-    writer.commit_seconds = 0
-    writer.write([{"id": "c"}])
-    assert json.loads(checkpoint.read_text())["records"] == 3
-    writer.finish()
-    assert [r["id"] for r in _records(out)] == ["a", "b", "c"] and not checkpoint.exists()
-
-
-def test_a_resumed_csv_output_has_one_bom_and_one_header(tmp_path):
-    from classify.output import open_writer
-
-    out = tmp_path / "o.csv"
-    writer = open_writer(str(out), "csv", resume=False, force=False, commit_seconds=0)
-    writer.write([{"id": "a", "title": "Hội nghị tổng kết"}])
-    writer.close()  # interrupted: the partial output stays
-    writer = open_writer(str(out), "csv", resume=True, force=False, commit_seconds=0)
-    writer.write([{"id": "b", "title": "Kỷ niệm 80 năm"}])
-    writer.finish()
-    data = out.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfid,") and data.count(b"\xef\xbb\xbf") == 1
-    assert data.decode("utf-8-sig").splitlines()[1:] == ["a,,Hội nghị tổng kết,,,,,,,", "b,,Kỷ niệm 80 năm,,,,,,,"]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

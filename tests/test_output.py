@@ -1,0 +1,141 @@
+import csv
+import json
+
+import pytest
+
+from classify.output import OutputError, detect_format, open_writer, render_chunk
+
+
+def _records(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+def test_checkpoints_are_paced_in_time(tmp_path):
+    out = tmp_path / "paced.jsonl"
+    writer = open_writer(str(out), "jsonl", resume=False, force=False, commit_seconds=3600)
+    writer.write([{"id": "a"}])
+    writer.write([{"id": "b"}])
+    checkpoint = tmp_path / "paced.jsonl.partial.ckpt"
+    assert not checkpoint.exists()  # nothing durable yet: a crash now would redo both records
+    writer.commit_seconds = 0
+    writer.write([{"id": "c"}])
+    assert json.loads(checkpoint.read_text())["records"] == 3
+    writer.finish()
+    assert [r["id"] for r in _records(out)] == ["a", "b", "c"] and not checkpoint.exists()
+
+
+def test_a_resumed_csv_output_has_one_bom_and_one_header(tmp_path):
+    out = tmp_path / "o.csv"
+    writer = open_writer(str(out), "csv", resume=False, force=False, commit_seconds=0)
+    writer.write([{"id": "a", "title": "Hội nghị tổng kết"}])
+    writer.close()  # interrupted: the partial output stays
+    writer = open_writer(str(out), "csv", resume=True, force=False, commit_seconds=0)
+    writer.write([{"id": "b", "title": "Kỷ niệm 80 năm"}])
+    writer.finish()
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,") and data.count(b"\xef\xbb\xbf") == 1
+    assert data.decode("utf-8-sig").splitlines()[1:] == ["a,,Hội nghị tổng kết,,,,,,,", "b,,Kỷ niệm 80 năm,,,,,,,"]
+
+
+def _spreadsheet_rows(text):
+    return list(csv.reader(text.splitlines()))
+
+
+RISKY = {
+    "id": "=1+2",
+    "title": "-5 độ C, Sa Pa đón băng giá",
+    "date": "2024-01-12",
+    "summary": "@SUM(A1:A9) và +84 912 345 678 là số tổng đài.",
+    "error": "\tlệnh lạ",
+    "topics": ['=HYPERLINK("http://x")'],
+    "event_confidence": 0.5,
+}
+
+
+def test_csv_excel_keeps_spreadsheets_from_running_cells_as_formulas():
+    rows = _spreadsheet_rows(render_chunk([RISKY], "csv-excel").text)
+    cells = dict(
+        zip(
+            [
+                "id",
+                "source",
+                "title",
+                "date",
+                "event_type",
+                "event_confidence",
+                "topics",
+                "topic_scores",
+                "summary",
+                "error",
+            ],
+            rows[0],
+        )
+    )
+    assert cells["id"] == "'=1+2"
+    assert cells["title"] == "'-5 độ C, Sa Pa đón băng giá"
+    assert cells["summary"] == "'@SUM(A1:A9) và +84 912 345 678 là số tổng đài."
+    assert cells["error"] == "'\tlệnh lạ"
+    assert cells["topics"] == '\'=HYPERLINK("http://x")'
+    # Cells that cannot start a formula are written as in plain CSV.
+    assert cells["date"] == "2024-01-12" and cells["event_confidence"] == "0.5" and cells["source"] == ""
+
+
+def test_plain_csv_keeps_every_cell_as_it_is():
+    cells = _spreadsheet_rows(render_chunk([RISKY], "csv").text)[0]
+    assert cells[0] == "=1+2" and cells[2] == RISKY["title"] and cells[9] == "\tlệnh lạ"
+
+
+def test_csv_excel_output_has_the_bom_and_header_of_csv(tmp_path):
+    out = tmp_path / "o.csv"
+    writer = open_writer(str(out), "csv-excel", resume=False, force=False, commit_seconds=0)
+    writer.write([RISKY])
+    writer.finish()
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("\ufeffid,source,title,")
+    assert _spreadsheet_rows(text.lstrip("\ufeff"))[1][0] == "'=1+2"
+
+
+def test_resuming_with_another_csv_flavour_is_refused(tmp_path):
+    out = tmp_path / "o.csv"
+    writer = open_writer(str(out), "csv-excel", resume=False, force=False, commit_seconds=0)
+    writer.write([RISKY])
+    writer.close()  # interrupted
+    with pytest.raises(OutputError, match="was written as csv-excel, not csv"):
+        open_writer(str(out), "csv", resume=True, force=False)
+
+
+@pytest.mark.parametrize(
+    ("output", "fmt", "expected"),
+    [
+        ("o.csv", None, "csv"),
+        ("O.CSV", None, "csv"),
+        ("o.jsonl", None, "jsonl"),
+        ("-", None, "jsonl"),
+        ("o.csv", "csv-excel", "csv-excel"),
+        ("o.txt", "csv", "csv"),
+    ],
+)
+def test_the_format_comes_from_the_option_or_the_output_name(output, fmt, expected):
+    assert detect_format(output, fmt) == expected
+
+
+def test_an_unknown_format_names_the_known_ones():
+    with pytest.raises(OutputError, match="unknown --format 'xlsx'; use jsonl, csv, csv-excel"):
+        detect_format("o.xlsx", "xlsx")
+
+
+def test_csv_summary_is_one_sentence_per_line_and_topics_are_joined(tmp_path):
+    summary = ["Sáng 3/4, Sở TT&TT khai mạc hội nghị; 120 đại biểu dự.", "Hội nghị kết thúc lúc 11 giờ."]
+    records = [
+        {"id": "a", "topics": ["press", "broadcasting"], "summary": summary},
+        {"id": "b", "topics": [], "summary": []},
+        {"id": "c", "topics": ["nhãn; lạ", "x"], "summary": None},
+    ]
+    out = tmp_path / "o.csv"
+    writer = open_writer(str(out), "csv", resume=False, force=False, commit_seconds=0)
+    writer.write(records)
+    writer.finish()
+    rows = list(csv.DictReader(open(out, encoding="utf-8-sig", newline="")))
+    assert rows[0]["summary"].split("\n") == summary and rows[0]["topics"] == "press; broadcasting"
+    assert rows[1]["summary"] == "" and rows[1]["topics"] == ""
+    assert json.loads(rows[2]["topics"]) == ["nhãn; lạ", "x"]  # a label holding "; " falls back to JSON
