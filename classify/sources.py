@@ -10,6 +10,7 @@ reports it and goes on.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -179,17 +180,27 @@ def _single_file(path: Path, max_bytes: int | None) -> SourceDocument:
     return doc
 
 
+def _id_text(value) -> str:
+    # A JSON id that is not a string or a number (true, a list, an object) keeps its JSON
+    # spelling, not Python's repr, so the output names it as the input wrote it.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _record_document(record: dict, where: str, text_column, id_column, title_column, max_bytes) -> SourceDocument:
     doc_id = record.get(id_column)
-    doc = SourceDocument(id=str(doc_id) if doc_id not in (None, "") else where, source=where)
+    doc = SourceDocument(id=_id_text(doc_id) if doc_id not in (None, "") else where, source=where)
     text = record.get(text_column)
     title = record.get(title_column)
     doc.title = title if isinstance(title, str) and title.strip() else None
     doc.extra = {k: v for k, v in record.items() if k not in {text_column, id_column, title_column}}
-    if not isinstance(text, str):
-        doc.error = (
-            f"{where}: no text field {text_column!r}" if text is None else f"{where}: {text_column!r} is not a string"
-        )
+    if text_column not in record:
+        doc.error = f"{where}: no text field {text_column!r}"
+    elif not isinstance(text, str):
+        doc.error = f"{where}: {text_column!r} is {'null' if text is None else 'not a string'}"
     elif max_bytes is not None and _utf8_size_over(text, max_bytes):
         doc.error = f"{where}: text is over --max-bytes {max_bytes}"
     else:

@@ -56,19 +56,3 @@ def test_unseen_label_and_missing_field_are_clear_errors(tmp_path, small_model):
     path = _jsonl(tmp_path, [{"text": PORTAL_PAGE, "event_type": "other"}])
     with pytest.raises(CorpusError, match="no label field 'topics'"):
         evaluate_model(small_model, load_corpus(path))
-
-
-def test_explain_features_appear_in_the_text(default_model):
-    from classify.text import normalize, syllable_tokenize
-
-    explanation = default_model.explain(PORTAL_PAGE, k=6)
-    tokens = " ".join(syllable_tokenize(normalize(PORTAL_PAGE)))
-    assert explanation["labels"]["event_type"] in explanation["evidence"]["event_type"]
-    for field in explanation["evidence"].values():
-        for ngrams in field.values():
-            assert ngrams
-            for ngram, weight in ngrams:
-                assert ngram.removeprefix("lead:") in tokens and isinstance(weight, float)
-    ranked = explanation["summary"]
-    assert sum(r["selected"] for r in ranked) == 3
-    assert [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)

@@ -52,6 +52,18 @@ def test_jsonl_passes_fields_through_and_reports_bad_lines(tmp_path):
     assert docs[2].error == f"{path}:3: no text field 'text'"
 
 
+def test_jsonl_ids_keep_their_json_spelling_and_null_text_is_named(tmp_path):
+    path = tmp_path / "in.jsonl"
+    ids = [7, 2.5, True, {"kho": "A", "so": 1}, ["a", "b"], "đ-01"]
+    lines = [{"id": doc_id, "text": ARTICLE} for doc_id in ids] + [{"id": "n", "text": None}, {"id": "m", "text": 5}]
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    docs = list(iter_documents([str(path)]))
+    assert [d.id for d in docs[:6]] == ["7", "2.5", "true", '{"kho": "A", "so": 1}', '["a", "b"]', "đ-01"]
+    assert all(d.error is None for d in docs[:6])
+    assert docs[6].error == f"{path}:7: 'text' is null"
+    assert docs[7].error == f"{path}:8: 'text' is not a string"
+
+
 def test_csv_with_bom_crlf_and_embedded_newlines(tmp_path):
     path = tmp_path / "in.csv"
     rows = 'ma,noi_dung,tieu_de\r\nx1,"Dòng một của bài.\r\nDòng hai, có dấu phẩy.",Tiêu đề một\r\nx2,"Bài thứ hai ""trích dẫn"".",\r\n'
