@@ -1,0 +1,67 @@
+from collections import Counter
+
+import pytest
+
+from classify.corpus import Corpus
+from classify.model import ArticleClassifier
+from classify.training import cross_validate, prepare_corpus, train
+
+
+class _GroupLoggingClassifier(ArticleClassifier):
+    """Records the groups of every training set cross-validation fits on (the log survives clone)."""
+
+    fitted_groups: list = []
+
+    def fit(self, X, y, *, groups=None):
+        type(self).fitted_groups.append(list(groups))
+        return super().fit(X, y, groups=groups)
+
+
+@pytest.fixture(scope="module")
+def paired_corpus(seed_corpus):
+    """Every near-miss pair of the corpus (two articles, one group) plus as many single articles."""
+    sizes = Counter(seed_corpus.groups)
+    pairs = [d for d in seed_corpus.documents if sizes[d.group] > 1]
+    singles = [d for d in seed_corpus.documents if sizes[d.group] == 1][::8][: len(pairs)]
+    return Corpus(pairs + singles, seed_corpus.label_fields, "paired")
+
+
+def test_cross_validation_never_splits_a_group_across_folds(paired_corpus):
+    _GroupLoggingClassifier.fitted_groups = []
+    estimator = _GroupLoggingClassifier(ngram_range=(1, 1), threshold_folds=2)
+    metrics, predicted = cross_validate(paired_corpus, estimator, folds=3)
+    sizes = Counter(paired_corpus.groups)
+    assert max(sizes.values()) == 2
+    assert len(_GroupLoggingClassifier.fitted_groups) == 3
+    for fitted in _GroupLoggingClassifier.fitted_groups:
+        # A group in a training set is there whole: none of its articles is being predicted.
+        assert all(count == sizes[group] for group, count in Counter(fitted).items())
+        assert len(fitted) < len(paired_corpus)
+    assert all(p is not None for p in predicted)
+    assert metrics["event_type"]["n"] == len(paired_corpus)
+
+
+def test_cross_validated_metrics_score_the_out_of_fold_predictions(paired_corpus):
+    estimator = ArticleClassifier(ngram_range=(1, 1), threshold_folds=2)
+    metrics, predicted = cross_validate(paired_corpus, estimator, folds=2)
+    gold = [d.labels["event_type"] for d in paired_corpus.documents]
+    correct = sum(p["event_type"] == g for p, g in zip(predicted, gold))
+    assert metrics["event_type"]["accuracy"] == pytest.approx(correct / len(gold))
+
+
+def test_cross_validation_needs_two_groups(seed_corpus):
+    one_group = Corpus(
+        [d for d in seed_corpus.documents if Counter(seed_corpus.groups)[d.group] > 1][:2],
+        seed_corpus.label_fields,
+        "one-pair",
+    )
+    with pytest.raises(ValueError, match="one-pair: cross-validation needs at least 2 groups of articles, found 1"):
+        cross_validate(one_group, ArticleClassifier(), folds=5)
+
+
+def test_train_fits_the_summarizer_with_the_classifiers_tokenizer(paired_corpus):
+    docs = prepare_corpus(paired_corpus)
+    model = train(paired_corpus, ArticleClassifier(ngram_range=(1, 1), threshold_folds=2), docs=docs)
+    assert model.summarizer.tokenizer == model.classifier.tokenizer
+    prediction = model.predict(paired_corpus.documents[0].text)
+    assert prediction.event_type in paired_corpus.label_set("event_type")
