@@ -198,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_cmd_summarize)
 
     lab = sub.add_parser("label", help="label and summarize many documents into JSONL or CSV (the main job)")
-    lab.add_argument("inputs", nargs="+", help="folders, .txt/.html files, .jsonl/.csv files, or - (JSONL on stdin)")
+    lab.add_argument(
+        "inputs", nargs="+", help="folders, .txt/.html files, .jsonl/.csv/.tsv files, or - (JSONL on stdin)"
+    )
     lab.add_argument("-o", "--output", required=True, help="output .jsonl or .csv file, or - for stdout")
     lab.add_argument("--jobs", type=_at_least(1), default=1, help="worker processes (default 1)")
     lab.add_argument(

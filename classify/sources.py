@@ -10,6 +10,7 @@ reports it and goes on.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import sys
@@ -26,7 +27,10 @@ __all__ = ["SourceDocument", "iter_documents", "html_to_text", "looks_like_html"
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-CSV_SUFFIXES = frozenset({".csv"})
+CSV_SUFFIXES = frozenset({".csv", ".tsv"})
+# Excel writes ";" where the decimal separator is a comma (Vietnamese settings among them),
+# and "Text (Tab delimited)" exports use tabs.
+CSV_DELIMITERS = (",", ";", "\t", "|")
 DEFAULT_MAX_BYTES = 10_000_000
 
 _BLOCK_TAGS = frozenset(
@@ -125,7 +129,7 @@ def iter_documents(
     ----------
     inputs : sequence of str
         Folders (searched recursively for ``.txt``, ``.html`` and ``.htm`` articles),
-        article files, ``.jsonl``/``.csv`` files, or ``-`` for JSONL on standard input.
+        article files, ``.jsonl``/``.csv``/``.tsv`` files, or ``-`` for JSONL on standard input.
     text_column, id_column, title_column : str
         Columns (CSV) or fields (JSONL) to read.
     max_bytes : int, optional
@@ -252,7 +256,9 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
             yield file_error(f"this is {kind}, not a CSV file")
             return
         bad_lines: dict[int, str] = {}  # physical line number -> why it is not text
-        reader = csv.DictReader(_noting_bad_lines(handle, bad_lines))
+        lines = _noting_bad_lines(handle, bad_lines)
+        header = next(lines, "")
+        reader = csv.DictReader(itertools.chain([header], lines), delimiter=_header_delimiter(header))
         try:
             columns = reader.fieldnames or []
         except csv.Error as exc:
@@ -265,6 +271,16 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
             yield file_error(f"no column {text_column!r} (columns: {', '.join(columns) or 'none'}); use --text-column")
             return
         yield from _csv_rows(reader, str(path), bad_lines, text_column, id_column, title_column, max_bytes)
+
+
+def _header_delimiter(header: str) -> str:
+    """The delimiter of a CSV file, read off its header line.
+
+    The candidate of :data:`CSV_DELIMITERS` that splits the header into the most
+    columns; a comma on ties or when the header has a single column.
+    """
+    counts = [header.count(delimiter) for delimiter in CSV_DELIMITERS]
+    return CSV_DELIMITERS[counts.index(max(counts))]
 
 
 def _noting_bad_lines(handle, bad_lines: dict[int, str]) -> Iterator[str]:

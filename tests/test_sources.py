@@ -2,6 +2,7 @@ import codecs
 import json
 import unicodedata
 
+import pytest
 from conftest import windows_1258_bytes
 from hypothesis import given
 from hypothesis import strategies as st
@@ -72,6 +73,34 @@ def test_csv_with_bom_crlf_and_embedded_newlines(tmp_path):
     assert [d.id for d in docs] == ["x1", "x2"]
     assert docs[0].text == "Dòng một của bài.\r\nDòng hai, có dấu phẩy." and docs[0].title == "Tiêu đề một"
     assert docs[1].text == 'Bài thứ hai "trích dẫn".' and docs[1].title is None
+
+
+def test_semicolon_csv_from_vietnamese_excel_and_tab_separated_files_are_read(tmp_path):
+    excel = tmp_path / "xuat_excel.csv"
+    rows = (
+        "ma;tieu_de;noi_dung;diem\r\n"
+        'b1;Hội nghị tổng kết;"Sáng 12/1, Sở TT&TT tỉnh Hà Giang tổng kết năm 2023.\r\nTỷ lệ dịch vụ công '
+        'trực tuyến đạt 45,6%, vượt chỉ tiêu; năm 2024 đặt mục tiêu 60%.";0,75\r\n'
+        "b2;Kỷ niệm;Ngày 21/6, Hội Nhà báo tỉnh kỷ niệm 99 năm Ngày Báo chí Cách mạng Việt Nam.;1,5\r\n"
+    )
+    excel.write_bytes(codecs.BOM_UTF8 + rows.encode("utf-8"))
+    docs = list(iter_documents([str(excel)], text_column="noi_dung", id_column="ma", title_column="tieu_de"))
+    assert [d.id for d in docs] == ["b1", "b2"] and all(d.error is None for d in docs)
+    assert docs[0].text.endswith("vượt chỉ tiêu; năm 2024 đặt mục tiêu 60%.") and docs[0].title == "Hội nghị tổng kết"
+    assert docs[0].extra == {"diem": "0,75"}
+
+    tsv = tmp_path / "bai_viet.tsv"
+    tsv.write_text("id\ttext\nt1\tBưu điện tỉnh Cà Mau, Viettel và VNPT ký kết hợp tác.\n", encoding="utf-8")
+    (doc,) = iter_documents([str(tsv)])
+    assert doc.id == "t1" and doc.text == "Bưu điện tỉnh Cà Mau, Viettel và VNPT ký kết hợp tác."
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [("id,text", ","), ("id;text", ";"), ("id\ttext", "\t"), ("id|text", "|"), ("text", ","), ("a;b,c", ",")],
+)
+def test_the_delimiter_is_the_one_that_splits_the_header_most(header, delimiter):
+    assert sources._header_delimiter(header + "\r\n") == delimiter
 
 
 def test_csv_without_the_text_column_is_one_clear_error(tmp_path):
