@@ -293,10 +293,9 @@ def label_files(
     ValueError
         ``jobs``, ``chunk_size`` or ``sentences`` under 1.
     """
-    from tqdm import tqdm
-
     from classify.models_path import resolve_model_path
     from classify.output import detect_format, open_writer
+    from classify.progress import ProgressBar
 
     _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
     started = time.perf_counter()
@@ -335,13 +334,9 @@ def label_files(
             max_in_flight=max_in_flight,
             fmt=fmt,
         )
-        bar = None
+        bar = ProgressBar(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
         try:
-            # The first chunk starts the workers. Forked ones must start before tqdm's
-            # monitor thread exists: forking a process that runs threads can deadlock the child.
-            first = list(itertools.islice(batches, 1))
-            bar = tqdm(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
-            for rendered in itertools.chain(first, batches):
+            for rendered in batches:
                 writer.write_rendered(rendered)
                 summary.errors += rendered.errors
                 summary.labelled += rendered.count - rendered.errors
@@ -349,8 +344,7 @@ def label_files(
             writer.finish()
         finally:
             writer.close()
-            if bar is not None:
-                bar.close()
+            bar.close()
     finally:
         _disconnect(client, scheduler)
     summary.seconds = time.perf_counter() - started

@@ -148,10 +148,11 @@ def test_jobs_2_gives_identical_output(tmp_path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
-def test_label_files_forks_its_workers_even_with_a_progress_bar(tmp_path):
+def test_every_label_files_run_in_a_process_forks_its_workers(tmp_path):
+    """A notebook's second run must fork too: no progress bar may leave a thread behind."""
     # In a fresh process: this one may run threads left by other tests' loky workers.
     code = (
-        "import sys, classify.parallel as parallel\n"
+        "import sys, threading, classify.parallel as parallel\n"
         "engines = []\n"
         "real = parallel.ordered_map\n"
         "def spy(*args, fork=None, **kwargs):\n"
@@ -159,16 +160,17 @@ def test_label_files_forks_its_workers_even_with_a_progress_bar(tmp_path):
         "    return real(*args, fork=fork, **kwargs)\n"
         "parallel.ordered_map = spy\n"
         "from classify.batch import label_files\n"
-        "label_files([sys.argv[1]], sys.argv[2], jobs=2, chunk_size=4, progress=True)\n"
-        "print(engines)\n"
+        "for n, progress in enumerate([True, False, True]):\n"
+        "    label_files([sys.argv[1]], sys.argv[2] + str(n), jobs=2, chunk_size=4, progress=progress)\n"
+        "print(engines, threading.active_count())\n"
     )
     out = tmp_path / "out.jsonl"
     run = subprocess.run(
         [sys.executable, "-c", code, str(_corpus_dir(tmp_path, n=12)), str(out)], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[True]"  # forked: tqdm's monitor thread did not exist yet
-    assert len(_records(out)) == 12
+    assert run.stdout.strip() == "[True, True, True] 1"
+    assert all(len(_records(f"{out}{n}")) == 12 for n in range(3))
 
 
 def test_existing_output_is_not_overwritten(tmp_path):
