@@ -1,9 +1,10 @@
 import csv
+import io
 import json
 
 import pytest
 
-from classify.output import OutputError, detect_format, open_writer, render_chunk
+from classify.output import CSV_COLUMNS, OutputError, detect_format, open_writer, render_chunk
 
 
 def _records(path):
@@ -38,14 +39,14 @@ def test_a_resumed_csv_output_has_one_bom_and_one_header(tmp_path):
 
 
 def _spreadsheet_rows(text):
-    return list(csv.reader(text.splitlines()))
+    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 RISKY = {
     "id": "=1+2",
     "title": "-5 độ C, Sa Pa đón băng giá",
     "date": "2024-01-12",
-    "summary": "@SUM(A1:A9) và +84 912 345 678 là số tổng đài.",
+    "summary": ["@SUM(A1:A9) và +84 912 345 678 là số tổng đài.", "=Câu thứ hai không mở ô."],
     "error": "\tlệnh lạ",
     "topics": ['=HYPERLINK("http://x")'],
     "event_confidence": 0.5,
@@ -54,26 +55,11 @@ RISKY = {
 
 def test_csv_excel_keeps_spreadsheets_from_running_cells_as_formulas():
     rows = _spreadsheet_rows(render_chunk([RISKY], "csv-excel").text)
-    cells = dict(
-        zip(
-            [
-                "id",
-                "source",
-                "title",
-                "date",
-                "event_type",
-                "event_confidence",
-                "topics",
-                "topic_scores",
-                "summary",
-                "error",
-            ],
-            rows[0],
-        )
-    )
+    cells = dict(zip(CSV_COLUMNS, rows[0]))
     assert cells["id"] == "'=1+2"
     assert cells["title"] == "'-5 độ C, Sa Pa đón băng giá"
-    assert cells["summary"] == "'@SUM(A1:A9) và +84 912 345 678 là số tổng đài."
+    # Only the start of a cell can make it a formula.
+    assert cells["summary"] == "'@SUM(A1:A9) và +84 912 345 678 là số tổng đài.\n=Câu thứ hai không mở ô."
     assert cells["error"] == "'\tlệnh lạ"
     assert cells["topics"] == '\'=HYPERLINK("http://x")'
     # Cells that cannot start a formula are written as in plain CSV.
