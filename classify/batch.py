@@ -261,14 +261,14 @@ def label_files(
     dask_stats=None,
     max_in_flight: int | None = None,
 ) -> BatchSummary:
-    """Label every document of ``inputs`` into ``output`` (JSONL or CSV, ``-`` for stdout).
+    """Label every document of ``inputs`` into ``output`` (JSONL, CSV or TSV, ``-`` for stdout).
 
     Parameters
     ----------
     inputs : sequence of str
-        Folders, ``.txt``/``.html`` files, JSONL or CSV files, or ``-`` (JSONL on stdin).
+        Folders, ``.txt``/``.html`` files, JSONL, CSV or TSV files, or ``-`` (JSONL on stdin).
     output : str
-        Output file; ``.csv`` selects CSV unless ``fmt`` says otherwise.
+        Output file; ``.csv`` selects CSV and ``.tsv`` TSV unless ``fmt`` says otherwise.
     resume : bool
         Continue an interrupted run (skips the documents already written).
     force : bool

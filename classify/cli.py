@@ -197,11 +197,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-chars", type=_at_least(1), default=None)
     s.set_defaults(func=_cmd_summarize)
 
-    lab = sub.add_parser("label", help="label and summarize many documents into JSONL or CSV (the main job)")
+    lab = sub.add_parser("label", help="label and summarize many documents into JSONL, CSV or TSV (the main job)")
     lab.add_argument(
         "inputs", nargs="+", help="folders, .txt/.html files, .jsonl/.csv/.tsv files, or - (JSONL on stdin)"
     )
-    lab.add_argument("-o", "--output", required=True, help="output .jsonl or .csv file, or - for stdout")
+    lab.add_argument("-o", "--output", required=True, help="output .jsonl, .csv or .tsv file, or - for stdout")
     lab.add_argument("--jobs", type=_at_least(1), default=1, help="worker processes (default 1)")
     lab.add_argument(
         "--scheduler", default=None, help="Dask scheduler tcp://HOST:8786, or local:N for a local cluster of N workers"
@@ -213,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         default=None,
-        help="default: from the output name (.csv: csv, else jsonl); csv-excel: CSV whose cells starting "
+        help="default: from the output name (.csv: csv, .tsv: tsv, else jsonl); csv-excel: CSV whose cells starting "
         "with = + - @ get a leading ' so spreadsheets do not run them as formulas",
     )
     lab.add_argument("--max-bytes", type=_at_least(1), default=10_000_000, help="larger documents become errors")

@@ -1,9 +1,12 @@
-"""Crash-safe, resumable writers for batch output (JSONL or CSV).
+"""Crash-safe, resumable writers for batch output (JSONL, CSV or TSV).
 
 Formats: ``jsonl``; ``csv`` (UTF-8 with the BOM Excel needs, cells as they are);
 ``csv-excel`` (the same, but a cell a spreadsheet would run as a formula, one
 starting with ``= + - @``, a tab or a carriage return, gets a leading ``'``, which
-Excel and LibreOffice hide and which makes them show the cell as text).
+Excel and LibreOffice hide and which makes them show the cell as text); ``tsv``
+(the same cells separated by tabs, quoted only when a cell holds a tab, a quote or a
+line break, as pandas' ``to_csv(sep="\t")`` writes; no BOM, since TSV goes to tools
+such as pandas, R or ``cut`` rather than to a spreadsheet's double click).
 
 Records are appended to ``OUTPUT.partial``; at most once a second (after a
 chunk) the file is flushed and fsynced and a checkpoint (``OUTPUT.partial.ckpt``: records and
@@ -40,8 +43,12 @@ __all__ = [
 ]
 
 UTF8_BOM = "\ufeff"
-FORMATS = ("jsonl", "csv", "csv-excel")
-CSV_FORMATS = ("csv", "csv-excel")
+FORMATS = ("jsonl", "csv", "csv-excel", "tsv")
+# Formats written as delimited rows under a header line, and their delimiters.
+CSV_FORMATS = ("csv", "csv-excel", "tsv")
+_DELIMITERS = {"csv": ",", "csv-excel": ",", "tsv": "\t"}
+_BOM_FORMATS = ("csv", "csv-excel")
+_FORMAT_SUFFIXES = {".csv": "csv", ".tsv": "tsv"}
 # List columns a spreadsheet user reads: topics as "a; b", the summary one sentence per line
 # (a cell may hold line breaks; a sentence never does). A list whose items hold the joiner
 # (a user's label with "; ") falls back to JSON, so the cell still parses back.
@@ -67,12 +74,12 @@ class OutputError(ClassifyError):
 
 
 def detect_format(output: str, fmt: str | None) -> str:
-    """``fmt`` if given, else ``csv`` for a ``.csv`` output and ``jsonl`` otherwise."""
+    """``fmt`` if given, else ``csv`` for a ``.csv`` output, ``tsv`` for ``.tsv`` and ``jsonl`` otherwise."""
     if fmt is not None:
         if fmt not in FORMATS:
             raise OutputError(f"unknown --format {fmt!r}; use {', '.join(FORMATS)}")
         return fmt
-    return "csv" if output.lower().endswith(".csv") else "jsonl"
+    return _FORMAT_SUFFIXES.get(Path(output).suffix.lower(), "jsonl")
 
 
 def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
@@ -80,7 +87,7 @@ def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     guard = fmt == "csv-excel"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=_DELIMITERS[fmt], lineterminator="\n")
     if header:
         writer.writerow(CSV_COLUMNS)
     for record in records:
@@ -114,7 +121,7 @@ class RenderedChunk:
 
 
 def render_chunk(records: Sequence[dict], fmt: str) -> RenderedChunk:
-    """Serialise ``records`` as ``fmt`` (``jsonl`` or ``csv``) for :meth:`RecordWriter.write_rendered`."""
+    """Serialise ``records`` as ``fmt`` (one of :data:`FORMATS`) for :meth:`RecordWriter.write_rendered`."""
     return RenderedChunk(
         text=_serialise(records, fmt),
         count=len(records),
@@ -163,7 +170,8 @@ class RecordWriter:
         if self._handle.tell() == 0 and fmt in CSV_FORMATS:
             # Excel reads a CSV file without a BOM in the ANSI code page, which garbles every
             # Vietnamese diacritic; its own "CSV UTF-8" files start with one too.
-            self._handle.write(UTF8_BOM + _serialise([], fmt, header=True))
+            bom = UTF8_BOM if fmt in _BOM_FORMATS else ""
+            self._handle.write(bom + _serialise([], fmt, header=True))
             self._commit()
 
     def write(self, records: Sequence[dict]) -> None:

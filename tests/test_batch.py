@@ -105,14 +105,18 @@ def test_stdin_lines_that_are_not_text_are_errors_and_the_rest_is_labelled(tmp_p
     assert records[2]["error"].startswith("<stdin>:3: a \\uD800-\\uDFFF escape")
 
 
-def test_csv_and_jsonl_outputs_agree(tmp_path):
+@pytest.mark.parametrize(
+    ("name", "start", "delimiter"),
+    [("o.csv", b"\xef\xbb\xbfid,source,", ","), ("o.tsv", b"id\tsource\t", "\t")],  # the BOM Excel needs; none in TSV
+)
+def test_csv_and_tsv_outputs_agree_with_jsonl(tmp_path, name, start, delimiter):
     folder = _corpus_dir(tmp_path, 12)
     label_files([str(folder)], str(tmp_path / "o.jsonl"))
-    label_files([str(folder)], str(tmp_path / "o.csv"))
+    label_files([str(folder)], str(tmp_path / name))
     import csv
 
-    assert (tmp_path / "o.csv").read_bytes().startswith(b"\xef\xbb\xbfid,source,")  # the BOM Excel needs
-    rows = list(csv.DictReader(open(tmp_path / "o.csv", encoding="utf-8-sig", newline="")))
+    assert (tmp_path / name).read_bytes().startswith(start)
+    rows = list(csv.DictReader(open(tmp_path / name, encoding="utf-8-sig", newline=""), delimiter=delimiter))
     records = _records(tmp_path / "o.jsonl")
     assert [r["id"] for r in rows] == [r["id"] for r in records]
     for row, record in zip(rows, records):

@@ -98,6 +98,9 @@ def test_resuming_with_another_csv_flavour_is_refused(tmp_path):
         ("o.jsonl", None, "jsonl"),
         ("-", None, "jsonl"),
         ("o.csv", "csv-excel", "csv-excel"),
+        ("o.tsv", None, "tsv"),
+        ("kết quả/O.TSV", None, "tsv"),
+        ("o.csv.jsonl", None, "jsonl"),
         ("o.txt", "csv", "csv"),
     ],
 )
@@ -106,7 +109,7 @@ def test_the_format_comes_from_the_option_or_the_output_name(output, fmt, expect
 
 
 def test_an_unknown_format_names_the_known_ones():
-    with pytest.raises(OutputError, match="unknown --format 'xlsx'; use jsonl, csv, csv-excel"):
+    with pytest.raises(OutputError, match="unknown --format 'xlsx'; use jsonl, csv, csv-excel, tsv"):
         detect_format("o.xlsx", "xlsx")
 
 
@@ -125,3 +128,25 @@ def test_csv_summary_is_one_sentence_per_line_and_topics_are_joined(tmp_path):
     assert rows[0]["summary"].split("\n") == summary and rows[0]["topics"] == "press; broadcasting"
     assert rows[1]["summary"] == "" and rows[1]["topics"] == ""
     assert json.loads(rows[2]["topics"]) == ["nhãn; lạ", "x"]  # a label holding "; " falls back to JSON
+
+
+def test_tsv_output_reads_back_through_the_tsv_input_reader(tmp_path):
+    from classify.sources import iter_documents
+
+    records = [
+        {"id": "t1", "title": 'Tiêu đề có\tdấu tab, dấu phẩy và "ngoặc kép"', "summary": ["Câu một.", "Câu hai."]},
+        {"id": "t2", "title": "Hội nghị tổng kết năm 2024", "topics": ["press", "security"]},
+    ]
+    out = tmp_path / "o.tsv"
+    writer = open_writer(str(out), "tsv", resume=False, force=False, commit_seconds=0)
+    writer.write(records[:1])
+    writer.close()  # interrupted: resuming must not write a second header
+    writer = open_writer(str(out), "tsv", resume=True, force=False, commit_seconds=0)
+    writer.write(records[1:])
+    writer.finish()
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("id\tsource\ttitle\t") and text.count("id\tsource") == 1
+    # A cell is quoted only when it must be: a tab, a quote or a line break.
+    assert text.splitlines()[-1] == "t2\t\tHội nghị tổng kết năm 2024\t\t\t\tpress; security\t\t\t"
+    documents = list(iter_documents([str(out)], text_column="title"))
+    assert [(d.id, d.text) for d in documents] == [(r["id"], r["title"]) for r in records]
