@@ -29,7 +29,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             text = read_text_file(name)
-            prediction = model.predict(text, sentences=args.sentences)
+            prediction = model.predict(text, sentences=args.sentences, source=name)
             _print_json({"file": name, **prediction.to_dict(), "error": None})
         except ClassifyError as exc:
             failures += 1
@@ -41,13 +41,12 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 def _cmd_summarize(args: argparse.Namespace) -> int:
     import classify
     from classify.reading import read_text_file
-    from classify.text import prepare
 
     model = classify.load(args.model)
     failures = 0
     for name in args.files:
         try:
-            doc = prepare(read_text_file(name))
+            doc = model.prepare(read_text_file(name), source=name)
             summary = model.summarize(doc, args.sentences, max_chars=args.max_chars)
             _print_json({"file": name, "title": doc.title, "summary": summary})
         except ClassifyError as exc:
@@ -140,7 +139,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     failures = 0
     for name in args.files:
         try:
-            _print_json({"file": name, **model.explain(read_text_file(name), k=args.top, sentences=args.sentences)})
+            explanation = model.explain(read_text_file(name), k=args.top, sentences=args.sentences, source=name)
+            _print_json({"file": name, **explanation})
         except ClassifyError as exc:
             failures += 1
             print(f"classify: {exc}", file=sys.stderr)

@@ -139,7 +139,9 @@ class ArticleModel:
             raise EmptyDocumentError(f"{source}: no article text (empty, whitespace or only portal clutter)")
         return doc
 
-    def predict(self, text: str, *, title: str | None = None, sentences: int | None = None) -> Prediction:
+    def predict(
+        self, text: str, *, title: str | None = None, sentences: int | None = None, source: str = "text"
+    ) -> Prediction:
         """Label and summarize one article.
 
         Parameters
@@ -150,6 +152,8 @@ class ArticleModel:
             Headline, if known; otherwise detected from the text.
         sentences : int, optional
             Length of the abstract (default: ``summary_sentences``).
+        source : str, default="text"
+            Where the text came from (a file name), named by the error messages.
 
         Returns
         -------
@@ -160,7 +164,7 @@ class ArticleModel:
         EmptyDocumentError
             If the text is empty, whitespace or only portal clutter.
         """
-        return self.predict_prepared([self.prepare(text, title=title)], sentences=sentences)[0]
+        return self.predict_prepared([self.prepare(text, title=title, source=source)], sentences=sentences)[0]
 
     def predict_many(
         self,
@@ -182,15 +186,18 @@ class ArticleModel:
         docs = [self.prepare(t, title=h, source=f"text #{i}") for i, (t, h) in enumerate(zip(texts, titles))]
         return self.predict_prepared(docs, sentences=sentences)
 
-    def explain(self, text: str, *, title: str | None = None, k: int = 8, sentences: int | None = None) -> dict:
+    def explain(
+        self, text: str, *, title: str | None = None, k: int = 8, sentences: int | None = None, source: str = "text"
+    ) -> dict:
         """Probabilities, the top signed n-grams behind each decided label, and the summary ranking.
 
-        See :func:`classify.explain.explain` for the returned structure.
+        See :func:`classify.explain.explain` for the returned structure; ``source``
+        names the text in error messages, as in :meth:`predict`.
         """
         from classify.explain import explain
 
         count = self.summary_sentences if sentences is None else sentences
-        return explain(self, self.prepare(text, title=title), k=k, sentences=count)
+        return explain(self, self.prepare(text, title=title, source=source), k=k, sentences=count)
 
     def predict_prepared(self, docs: Sequence[PreparedText], *, sentences: int | None = None) -> list[Prediction]:
         """Label already prepared articles (the fast path used by batch labelling)."""
