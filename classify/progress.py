@@ -11,12 +11,36 @@ that refresh too rarely; this one is updated after every chunk.
 
 from __future__ import annotations
 
+import os
+import sys
+
 from tqdm import tqdm
 
 __all__ = ["ProgressBar"]
 
+# Size used on a terminal that reports none.
+FALLBACK_COLUMNS, FALLBACK_ROWS = 80, 24
+
 
 class ProgressBar(tqdm):
-    """A :class:`tqdm.tqdm` that starts no thread."""
+    """A :class:`tqdm.tqdm` that starts no thread, and shows on a terminal that reports no width.
+
+    A terminal reporting a 0 x 0 size (a pseudo-terminal nobody sized, as some
+    container and CI runners allocate) would make tqdm draw an empty line; the
+    bar is then drawn for an 80 x 24 terminal instead.
+    """
 
     monitor_interval = 0
+
+    def __init__(self, *args, **kwargs) -> None:
+        if kwargs.get("ncols") is None and _terminal_columns(kwargs.get("file") or sys.stderr) == 0:
+            kwargs.update(ncols=FALLBACK_COLUMNS, nrows=FALLBACK_ROWS, dynamic_ncols=False)
+        super().__init__(*args, **kwargs)
+
+
+def _terminal_columns(stream) -> int | None:
+    """Columns of the terminal behind ``stream``; None when it is not a terminal."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):  # no fileno (StringIO), not a terminal, closed
+        return None

@@ -24,7 +24,7 @@ def test_a_progress_bar_starts_no_monitor_thread():
     assert {thread.ident for thread in threading.enumerate()} <= before
 
 
-def _label_with_stderr(tmp_path, stderr_is_terminal: bool, *extra: str) -> str:
+def _label_with_stderr(tmp_path, stderr_is_terminal: bool, *extra: str, columns: int = 100) -> str:
     folder = tmp_path / "in"
     folder.mkdir()
     for path in sorted(SEEDS.glob("*.txt"))[:6]:
@@ -40,7 +40,8 @@ def _label_with_stderr(tmp_path, stderr_is_terminal: bool, *extra: str) -> str:
     import termios
 
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # rows, columns
+    rows = 24 if columns else 0
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower)
     os.close(follower)
     chunks = []
@@ -58,8 +59,9 @@ def _label_with_stderr(tmp_path, stderr_is_terminal: bool, *extra: str) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_a_terminal_gets_the_bar_and_the_final_counts(tmp_path):
-    stderr = _label_with_stderr(tmp_path, True)
+@pytest.mark.parametrize("columns", [100, 0], ids=["sized terminal", "terminal reporting no size"])
+def test_a_terminal_gets_the_bar_and_the_final_counts(tmp_path, columns):
+    stderr = _label_with_stderr(tmp_path, True, columns=columns)
     assert "\r6doc [" in stderr and "doc/s]" in stderr  # tqdm redraws its line: count, elapsed time, rate
     assert "classify: labelled 6, errors 0, skipped 0" in stderr
 
