@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from classify.ngram_index import KeyTable, NgramIndex, SyllableIds, count_matrix, encode, join_codes
+from classify.ngram_index import NgramIndex, SyllableIds, count_matrix, encode, join_codes
 from classify.text import prepare, syllable_tokenize
 
 ARTICLES = [
@@ -70,19 +70,6 @@ def test_encode_separates_rows_and_zeroes_unknown_syllables():
     assert codes.tolist() == [1, 2, 0, 0, 3, 0, 0]
     assert row_of.tolist() == [0, 0, 0, 1, 2, 2, 2]
     assert [a.tolist() for a in join_codes([])] == [[], []]
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    keys=st.lists(st.integers(min_value=0, max_value=2**62), unique=True, max_size=300),
-    queries=st.lists(st.integers(min_value=0, max_value=2**62), max_size=100),
-)
-def test_key_table_is_a_dict(keys, queries):
-    values = np.arange(len(keys), dtype=np.int32)
-    table = KeyTable(np.array(keys, dtype=np.int64), values)
-    reference = dict(zip(keys, values.tolist()))
-    probe = np.array(queries + keys, dtype=np.int64)
-    assert table.get(probe).tolist() == [reference.get(k, -1) for k in queries + keys]
 
 
 def test_prepared_text_codes_are_cached_per_table():

@@ -15,26 +15,6 @@ def test_binary_logistic_regression_heads_compile_too(small_model, seed_corpus):
     assert np.allclose(_compile_head(head).predict_proba(features), head.predict_proba(features), atol=1e-12)
 
 
-def test_models_saved_before_the_compiled_form_still_load(default_model, seed_corpus):
-    """A pickle state from before the compiled form (plain attributes) is rebuilt into both forms."""
-    from classify.predictor import ArticleModel
-
-    old = ArticleModel.__new__(ArticleModel)
-    old.__setstate__(
-        {
-            "classifier": default_model.classifier,
-            "summarizer": default_model.summarizer,
-            "summary_sentences": 2,
-            "manifest": {},
-        }
-    )
-    assert old.compiled and old.summary_sentences == 2
-    docs = [prepare(d.text, title=d.title) for d in seed_corpus.documents[:10]]
-    assert [p.to_dict() for p in old.predict_prepared(docs)] == [
-        p.to_dict() for p in default_model.predict_prepared(docs, sentences=2)
-    ]
-
-
 def test_a_head_without_numpy_form_predicts_through_scikit_learn(seed_corpus):
     """A class seen once gets a multiclass LogisticRegression head: no compiled form, same API."""
     from sklearn.linear_model import LogisticRegression

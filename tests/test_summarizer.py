@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
 
 import classify
-from classify.summarizer import RankedSentence, TextRankSummarizer
+from classify.summarizer import TextRankSummarizer
 from classify.text import normalize, prepare
 
 # Short articles written for these tests; each body line holds sentences of seven words or more.
@@ -122,36 +122,6 @@ def test_max_chars_respected(budget):
     summary = fitted()(ARTICLES[0], 5, max_chars=budget)
     assert len(" ".join(summary)) <= budget
     assert all(s in prepare(ARTICLES[0]).sentences for s in summary)
-
-
-@pytest.mark.parametrize("params", [{}, {"redundancy": 0.0}, {"redundancy": 0.0, "title_weight": 8.0}])
-def test_near_duplicates_never_both_chosen(params):
-    text = """Tỉnh khai trương hệ thống loa truyền thanh thông minh
-
-Tỉnh vừa khai trương hệ thống loa truyền thanh thông minh tại mười bốn xã biên giới.
-Tỉnh vừa khai trương hệ thống loa truyền thanh thông minh tại mười bốn xã vùng biên giới.
-Kinh phí đầu tư lấy từ chương trình mục tiêu quốc gia về phát triển vùng dân tộc.
-Người dân nay nghe được tin tức bằng tiếng dân tộc mỗi buổi sáng và buổi tối."""
-    summarizer = fitted(**params)
-    summary = summarizer(text, 3)
-    first, second = prepare(text).sentences[:2]
-    assert not (first in summary and second in summary)
-    assert len(summary) == 3
-
-
-def test_identical_sentences_never_both_chosen():
-    sentence = "Bưu điện xã mở cửa cả ngày thứ bảy và chủ nhật để phục vụ người dân."
-    text = f"{sentence}\n{sentence}\nTrạm phát sóng mới giúp cả huyện xem được truyền hình số mặt đất."
-    summary = fitted(redundancy=0.0)(text, 3)
-    assert summary.count(sentence) == 1
-
-
-def test_rank_marks_chosen_sentences():
-    ranked = fitted().rank(DISTINCT, 2)
-    assert all(isinstance(r, RankedSentence) for r in ranked)
-    assert [r.position for r in ranked] == list(range(4))
-    assert sum(r.selected for r in ranked) == 2
-    assert [r.text for r in ranked if r.selected] == fitted()(DISTINCT, 2)
 
 
 def test_deterministic_and_picklable():
