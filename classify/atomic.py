@@ -7,20 +7,34 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from classify.errors import OutputError
+
 __all__ = ["atomic_write"]
 
 
 def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
-    """Call ``write(handle)`` on a temporary file next to ``path``, then rename it into place."""
+    """Call ``write(handle)`` on a temporary file next to ``path``, then rename it into place.
+
+    Raises
+    ------
+    OutputError
+        If the folder cannot be created or the file cannot be written (a parent
+        that is a file, no permission, a full disk), naming ``path``.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise

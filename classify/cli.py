@@ -22,14 +22,14 @@ def _print_json(obj: dict) -> None:
 
 def _cmd_predict(args: argparse.Namespace) -> int:
     import classify
-    from classify.reading import read_text_file
+    from classify.sources import read_article_file
 
     model = classify.load(args.model)
     failures = 0
     for name in args.files:
         try:
-            text = read_text_file(name)
-            prediction = model.predict(text, sentences=args.sentences, source=name)
+            text, title = read_article_file(name)
+            prediction = model.predict(text, title=title, sentences=args.sentences, source=name)
             _print_json({"file": name, **prediction.to_dict(), "error": None})
         except ClassifyError as exc:
             failures += 1
@@ -40,13 +40,14 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
 def _cmd_summarize(args: argparse.Namespace) -> int:
     import classify
-    from classify.reading import read_text_file
+    from classify.sources import read_article_file
 
     model = classify.load(args.model)
     failures = 0
     for name in args.files:
         try:
-            doc = model.prepare(read_text_file(name), source=name)
+            text, title = read_article_file(name)
+            doc = model.prepare(text, title=title, source=name)
             summary = model.summarize(doc, args.sentences, max_chars=args.max_chars)
             _print_json({"file": name, "title": doc.title, "summary": summary})
         except ClassifyError as exc:
@@ -58,9 +59,11 @@ def _cmd_summarize(args: argparse.Namespace) -> int:
 def _cmd_train(args: argparse.Namespace) -> int:
     from classify.corpus import load_corpus
     from classify.evaluate import format_metrics
+    from classify.persist import check_model_target
     from classify.training import build_classifier, cross_validate, prepare_corpus, save_trained, train
 
     started = time.perf_counter()
+    check_model_target(args.out)  # before minutes of training, not after
     corpus = load_corpus(args.data, label_fields=args.label_fields)
     docs = prepare_corpus(corpus)
     fields = ", ".join(f"{k} ({v}-label, {len(corpus.label_set(k))} labels)" for k, v in corpus.label_fields.items())
@@ -117,8 +120,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     import classify
     from classify.corpus import load_corpus
     from classify.evaluate import format_metrics
-    from classify.report import evaluate_model, write_report
+    from classify.report import evaluate_model, report_folder, write_report
 
+    if args.out:
+        report_folder(args.out, create=False)  # fail before the evaluation, not after it
     model = classify.load(args.model)
     corpus = load_corpus(args.data, label_fields=list(model.label_fields))
     result = evaluate_model(model, corpus)
@@ -133,13 +138,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     import classify
-    from classify.reading import read_text_file
+    from classify.sources import read_article_file
 
     model = classify.load(args.model)
     failures = 0
     for name in args.files:
         try:
-            explanation = model.explain(read_text_file(name), k=args.top, sentences=args.sentences, source=name)
+            text, title = read_article_file(name)
+            explanation = model.explain(text, title=title, k=args.top, sentences=args.sentences, source=name)
             _print_json({"file": name, **explanation})
         except ClassifyError as exc:
             failures += 1
@@ -185,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("predict", help="label and summarize files; one JSON object per file on stdout")
-    p.add_argument("files", nargs="+", help="UTF-8 (or UTF-16 with BOM) text files")
+    p.add_argument("files", nargs="+", help="UTF-8 (or UTF-16 with BOM) text files, or .html/.htm pages")
     p.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
     p.add_argument("--sentences", type=_at_least(1), default=3, help="sentences in the summary (default 3)")
     p.set_defaults(func=_cmd_predict)

@@ -29,3 +29,7 @@ class ModelError(ClassifyError):
 
 class ModelVersionError(ModelError):
     """A model was saved by library versions this installation cannot load safely."""
+
+
+class OutputError(ClassifyError):
+    """An output (batch output, model file, report folder) cannot be written, or would overwrite one."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classify.atomic import atomic_write
-from classify.errors import ClassifyError
+from classify.errors import OutputError
 
 __all__ = [
     "OutputError",
@@ -67,10 +67,6 @@ CSV_COLUMNS = [
     "summary",
     "error",
 ]
-
-
-class OutputError(ClassifyError):
-    """The output cannot be written, or an existing one would be overwritten."""
 
 
 def detect_format(output: str, fmt: str | None) -> str:

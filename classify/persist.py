@@ -19,7 +19,7 @@ from typing import Any
 import joblib
 
 from classify.atomic import atomic_write
-from classify.errors import ModelError, ModelVersionError
+from classify.errors import ModelError, ModelVersionError, OutputError
 
 __all__ = [
     "FORMAT_VERSION",
@@ -85,6 +85,27 @@ def sha256_file(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def check_model_target(path: str | Path) -> Path:
+    """``path`` as a :class:`Path` if a model can be saved there; callers check before training.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a folder, does not end in ``.joblib``, or lies under a file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a model file name such as {path / 'model.joblib'}")
+    if path.suffix != ".joblib":
+        raise OutputError(f"{path}: model files must end in .joblib")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"{path}: cannot write ({parent} is a file, not a folder)")
+            break
+    return path
+
+
 def save_model(obj: Any, path: str | Path, *, extra: dict | None = None) -> dict:
     """Write ``obj`` to ``path`` with joblib and its manifest beside it.
 
@@ -102,9 +123,7 @@ def save_model(obj: Any, path: str | Path, *, extra: dict | None = None) -> dict
     dict
         The manifest written.
     """
-    path = Path(path)
-    if path.suffix != ".joblib":
-        raise ValueError(f"{path}: model files must end in .joblib")
+    path = check_model_target(path)
     atomic_write(path, lambda handle: joblib.dump(obj, handle, compress=COMPRESSION))
     manifest = {
         "format_version": FORMAT_VERSION,

@@ -123,7 +123,7 @@ def _decode_declared(data: bytes, source: str, charset: str) -> str:
         ) from None
 
 
-def read_text_file(path: str | Path, *, max_bytes: int | None = None) -> str:
+def read_text_file(path: str | Path, *, max_bytes: int | None = None, html: bool = False) -> str:
     """Read one article file as text.
 
     Parameters
@@ -132,6 +132,9 @@ def read_text_file(path: str | Path, *, max_bytes: int | None = None) -> str:
         The file to read.
     max_bytes : int, optional
         Refuse files larger than this many bytes.
+    html : bool, default=False
+        The file is an HTML page: bytes that are not UTF-8 are decoded with the
+        charset the page declares (see :func:`declared_html_charset`).
 
     Returns
     -------
@@ -155,7 +158,7 @@ def read_text_file(path: str | Path, *, max_bytes: int | None = None) -> str:
         raise InputError(f"{path}: is a directory, not a file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
-    return decode_bytes(data, str(path))
+    return decode_bytes(data, str(path), fallback=declared_html_charset(data) if html else None)
 
 
 def iter_jsonl_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | InputError]]:

@@ -11,12 +11,13 @@ their top n-grams. Pictures need matplotlib (``pip install "classify[report]"``)
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 
 from classify.corpus import Corpus
-from classify.errors import CorpusError
+from classify.errors import CorpusError, OutputError
 from classify.evaluate import evaluate_labels, format_metrics
 from classify.explain import label_weights, top_contributions
 from classify.text import prepare
@@ -108,10 +109,39 @@ def _confusion(truth: list[str], predicted: list[str], index: dict[str, int]) ->
     return matrix.tolist()
 
 
+def report_folder(out: str | Path, *, create: bool = True) -> Path:
+    """Check (and with ``create``, make) the report folder ``out``.
+
+    Callers check with ``create=False`` before evaluating, so that a bad ``--out``
+    fails at once and a failed evaluation leaves no empty folder behind.
+
+    Raises
+    ------
+    OutputError
+        If ``out`` is a file, lies under a file, or cannot be created.
+    """
+    out = Path(out)
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise OutputError(
+                    f"{out}: {'is' if path == out else f'lies under {path}, which is'} a file; "
+                    "--out takes a folder for the report"
+                )
+            if not os.access(path, os.W_OK):
+                raise OutputError(f"{out}: cannot create the report folder (no permission to write in {path})")
+            break
+    if create:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot create the report folder ({exc.strerror or exc})") from None
+    return out
+
+
 def write_report(result: dict, out: str | Path, title: str = "Evaluation") -> list[Path]:
     """Write metrics.json, report.md, PNG charts and misclassified.jsonl into ``out``; return the paths."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = report_folder(out)
     written = [out / "metrics.json", out / "report.md", out / "misclassified.jsonl"]
     written[0].write_text(
         json.dumps({k: result[k] for k in ("n", "metrics", "calibration", "classes")}, ensure_ascii=False, indent=2),

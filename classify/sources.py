@@ -20,9 +20,24 @@ from pathlib import Path
 
 from classify.corpus import iter_jsonl
 from classify.errors import InputError
-from classify.reading import declared_html_charset, decode_bytes, iter_jsonl_lines, iter_text_lines, sniff_binary
+from classify.reading import (
+    declared_html_charset,
+    decode_bytes,
+    iter_jsonl_lines,
+    iter_text_lines,
+    read_text_file,
+    sniff_binary,
+)
 
-__all__ = ["SourceDocument", "iter_documents", "html_to_text", "looks_like_html", "TEXT_SUFFIXES", "HTML_SUFFIXES"]
+__all__ = [
+    "SourceDocument",
+    "iter_documents",
+    "html_to_text",
+    "read_article_file",
+    "looks_like_html",
+    "TEXT_SUFFIXES",
+    "HTML_SUFFIXES",
+]
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -108,6 +123,24 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     text = _INLINE_SPACE.sub(" ", root.get_text())
     lines = (line.strip() for line in text.split(_BLOCK_BREAK))
     return "\n".join(line for line in lines if line), title or None
+
+
+def read_article_file(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> tuple[str, str | None]:
+    """Text and headline of one article file, read as batch labelling reads it.
+
+    A ``.html``/``.htm`` page is converted with :func:`html_to_text` (its headline
+    comes from ``<h1>`` or ``<title>``); any other file is plain text, with no
+    headline given (text preparation finds it).
+
+    Raises
+    ------
+    InputError
+        If the file is missing, too large, binary or undecodable, naming it.
+    """
+    path = Path(path)
+    is_html = path.suffix.lower() in HTML_SUFFIXES
+    text = read_text_file(path, max_bytes=max_bytes, html=is_html)
+    return html_to_text(text) if is_html else (text, None)
 
 
 def looks_like_html(text: str) -> bool:

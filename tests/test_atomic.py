@@ -1,6 +1,7 @@
 import pytest
 
 from classify.atomic import atomic_write
+from classify.errors import OutputError
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
@@ -9,9 +10,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
 
     def half_then_fail(handle):
         handle.write('{"recor')
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"state\.json: cannot write \(No space left on device\)"):
         atomic_write(target, half_then_fail, mode="w")
     assert target.read_text(encoding="utf-8") == '{"records": 10}'
     assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
@@ -24,3 +25,10 @@ def test_a_write_replaces_the_file_and_creates_missing_folders(tmp_path):
     atomic_write(target, lambda handle: handle.write("bản mới"), mode="w")
     assert target.read_text(encoding="utf-8") == "bản mới"
     assert [p.name for p in target.parent.iterdir()] == ["m.bin"]
+
+
+def test_a_path_under_a_file_is_an_output_error_naming_it(tmp_path):
+    (tmp_path / "notes").write_text("x", encoding="utf-8")
+    target = tmp_path / "notes" / "model.joblib"
+    with pytest.raises(OutputError, match=r"model\.joblib: cannot write \("):
+        atomic_write(target, lambda handle: handle.write(b"data"))

@@ -83,3 +83,36 @@ def test_out_of_range_options_are_usage_errors(argv, message, capsys):
         main(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_predict_summarize_and_explain_read_an_html_page_as_label_does(tmp_path, capsys):
+    page = tmp_path / "trang.html"
+    paragraphs = "".join(f"<p>{line}</p>" for line in PORTAL_PAGE.splitlines() if line.strip())
+    page.write_text(
+        "<html><head><title>Cổng TTĐT huyện</title><style>p{}</style></head><body><nav>Trang chủ | Liên hệ</nav>"
+        f"<h1>Khai trương hệ thống truyền thanh thông minh</h1>{paragraphs}</body></html>",
+        encoding="utf-8",
+    )
+    for command in ("predict", "summarize", "explain"):
+        assert main([command, str(page)]) == 0
+        record = json.loads(capsys.readouterr().out)
+        assert record["title"] == "Khai trương hệ thống truyền thanh thông minh", command
+        summary = record["summary"] if command != "explain" else [s["text"] for s in record["summary"] if s["selected"]]
+        assert summary and not any("<" in sentence or "Trang chủ" in sentence for sentence in summary), command
+
+
+def test_a_bad_out_fails_before_any_training_or_evaluation(tmp_path, monkeypatch, capsys):
+    import classify.report
+    import classify.training
+
+    def never(*args, **kwargs):
+        raise AssertionError("the --out check must come first")
+
+    monkeypatch.setattr(classify.training, "cross_validate", never)
+    monkeypatch.setattr(classify.training, "train", never)
+    monkeypatch.setattr(classify.report, "evaluate_model", never)
+    (tmp_path / "report").write_text("x", encoding="utf-8")
+    assert main(["train", "--data", str(SEEDS), "--out", str(tmp_path)]) == 2
+    assert main(["evaluate", "--data", str(SEEDS), "--out", str(tmp_path / "report" / "sub")]) == 2
+    assert not (tmp_path / "report" / "sub").exists()
+    assert capsys.readouterr().err.count("classify: ") == 2

@@ -14,8 +14,8 @@ from classify.errors import (
     InputError,
     ModelError,
     ModelVersionError,
+    OutputError,
 )
-from classify.output import OutputError
 
 ARTICLE = str(sorted(SEEDS.glob("*.txt"))[0])
 
@@ -80,12 +80,42 @@ CASES = {
         "absent: no such file or folder",
         2,
     ),
+    "model saved as a folder": (
+        lambda t: ["train", "--data", str(SEEDS), "--out", str(_folder(t / "models")), "--folds", "0"],
+        "models: is a folder; give a model file name such as",
+        2,
+    ),
+    "model saved under a file": (
+        lambda t: ["train", "--data", str(SEEDS), "--out", str(_write(t / "notes", b"x") / "m.joblib")],
+        "m.joblib: cannot write (",
+        2,
+    ),
+    "model name without .joblib": (
+        lambda t: ["train", "--data", str(SEEDS), "--out", str(t / "m.pkl")],
+        "m.pkl: model files must end in .joblib",
+        2,
+    ),
+    "report folder that is a file": (
+        lambda t: ["evaluate", "--data", str(SEEDS), "--out", str(_write(t / "report", b"x"))],
+        "report: is a file; --out takes a folder",
+        2,
+    ),
+    "report folder under a file": (
+        lambda t: ["evaluate", "--data", str(SEEDS), "--out", str(_write(t / "notes", b"x") / "report")],
+        "report: lies under",
+        2,
+    ),
     "existing batch output": (
         lambda t: ["label", ARTICLE, "-o", str(_write(t / "done.jsonl", b"{}\n"))],
         "done.jsonl: already exists; use --resume",
         2,
     ),
 }
+
+
+def _folder(path):
+    path.mkdir()
+    return path
 
 
 def _write(path, data: bytes):

@@ -274,3 +274,28 @@ def test_a_bad_line_in_utf16_jsonl_or_csv_is_one_error_and_a_cut_file_says_so(tm
     )
     assert docs[5].error == f"{table}:row 2: not valid UTF-16 (an unpaired surrogate on line 3)"
     assert docs[0].text == docs[2].text == docs[4].text == docs[6].text == ARTICLE
+
+
+def test_one_article_file_is_read_as_batch_labelling_reads_it(tmp_path):
+    from classify.errors import InputError
+    from classify.sources import read_article_file
+
+    page = tmp_path / "old_portal.HTM"
+    page.write_bytes(
+        b'<html><head><meta charset="windows-1258"><title>Portal</title><script>var a = "<p>";</script>'
+        b"</head><body><nav>"
+        + windows_1258_bytes("Trang chủ | Tin tức")
+        + b"</nav><h1>"
+        + windows_1258_bytes("Khai trương Trung tâm IOC")
+        + b"</h1><p>"
+        + windows_1258_bytes(ARTICLE)
+        + b"</p></body></html>"
+    )
+    text, title = read_article_file(page)
+    assert unicodedata.normalize("NFC", title) == "Khai trương Trung tâm IOC"
+    assert unicodedata.normalize("NFC", text).endswith(ARTICLE) and "<" not in text and "Trang chủ" not in text
+    plain = tmp_path / "bai.txt"
+    plain.write_text("<b>Không phải HTML</b>\n" + ARTICLE, encoding="utf-8")
+    assert read_article_file(plain) == ("<b>Không phải HTML</b>\n" + ARTICLE, None)  # only pages are converted
+    with pytest.raises(InputError, match="over the limit of 10 bytes"):
+        read_article_file(plain, max_bytes=10)
