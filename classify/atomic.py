@@ -9,7 +9,7 @@ from typing import Any
 
 from classify.errors import OutputError
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "blocking_file"]
 
 
 def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
@@ -38,3 +38,15 @@ def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
+
+
+def blocking_file(path: str | Path) -> Path | None:
+    """The nearest existing ancestor of ``path`` (or ``path`` itself) if it is a file, not a folder.
+
+    Such a file keeps ``path`` from ever being created; callers check before
+    long work rather than fail at the end of it.
+    """
+    for candidate in (Path(path), *Path(path).parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None

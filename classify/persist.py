@@ -18,7 +18,7 @@ from typing import Any
 
 import joblib
 
-from classify.atomic import atomic_write
+from classify.atomic import atomic_write, blocking_file
 from classify.errors import ModelError, ModelVersionError, OutputError
 
 __all__ = [
@@ -98,11 +98,9 @@ def check_model_target(path: str | Path) -> Path:
         raise OutputError(f"{path}: is a folder; give a model file name such as {path / 'model.joblib'}")
     if path.suffix != ".joblib":
         raise OutputError(f"{path}: model files must end in .joblib")
-    for parent in path.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise OutputError(f"{path}: cannot write ({parent} is a file, not a folder)")
-            break
+    blocker = blocking_file(path.parent)
+    if blocker is not None:
+        raise OutputError(f"{path}: cannot write ({blocker} is a file, not a folder)")
     return path
 
 

@@ -11,11 +11,11 @@ their top n-grams. Pictures need matplotlib (``pip install "classify[report]"``)
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
+from classify.atomic import blocking_file
 from classify.corpus import Corpus
 from classify.errors import CorpusError, OutputError
 from classify.evaluate import evaluate_labels, format_metrics
@@ -121,16 +121,10 @@ def report_folder(out: str | Path, *, create: bool = True) -> Path:
         If ``out`` is a file, lies under a file, or cannot be created.
     """
     out = Path(out)
-    for path in (out, *out.parents):
-        if path.exists():
-            if not path.is_dir():
-                raise OutputError(
-                    f"{out}: {'is' if path == out else f'lies under {path}, which is'} a file; "
-                    "--out takes a folder for the report"
-                )
-            if not os.access(path, os.W_OK):
-                raise OutputError(f"{out}: cannot create the report folder (no permission to write in {path})")
-            break
+    blocker = blocking_file(out)
+    if blocker is not None:
+        where = "is" if blocker == out else f"lies under {blocker}, which is"
+        raise OutputError(f"{out}: {where} a file; --out takes a folder for the report")
     if create:
         try:
             out.mkdir(parents=True, exist_ok=True)

@@ -32,3 +32,13 @@ def test_a_path_under_a_file_is_an_output_error_naming_it(tmp_path):
     target = tmp_path / "notes" / "model.joblib"
     with pytest.raises(OutputError, match=r"model\.joblib: cannot write \("):
         atomic_write(target, lambda handle: handle.write(b"data"))
+
+
+def test_blocking_file_is_the_file_that_keeps_a_path_from_being_created(tmp_path):
+    from classify.atomic import blocking_file
+
+    (tmp_path / "notes").write_text("x", encoding="utf-8")
+    assert blocking_file(tmp_path / "notes" / "a" / "b.joblib") == tmp_path / "notes"
+    assert blocking_file(tmp_path / "notes") == tmp_path / "notes"
+    assert blocking_file(tmp_path / "new" / "deeper" / "m.joblib") is None  # folders can be created
+    assert blocking_file(tmp_path) is None
