@@ -232,6 +232,8 @@ def _record_document(record: dict, where: str, text_column, id_column, title_col
     doc = SourceDocument(id=_id_text(doc_id) if doc_id not in (None, "") else where, source=where)
     text = record.get(text_column)
     title = record.get(title_column)
+    if isinstance(title, (int, float)) and not isinstance(title, bool):
+        title = str(title)  # a spreadsheet export's headline "2024" arrives as a number
     doc.title = title if isinstance(title, str) and title.strip() else None
     doc.extra = {k: v for k, v in record.items() if k not in {text_column, id_column, title_column}}
     if text_column not in record:

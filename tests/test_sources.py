@@ -299,3 +299,19 @@ def test_one_article_file_is_read_as_batch_labelling_reads_it(tmp_path):
     assert read_article_file(plain) == ("<b>Không phải HTML</b>\n" + ARTICLE, None)  # only pages are converted
     with pytest.raises(InputError, match="over the limit of 10 bytes"):
         read_article_file(plain, max_bytes=10)
+
+
+def test_a_numeric_jsonl_title_is_kept_as_text_and_a_structured_one_is_ignored(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(
+        _jsonl_line({"id": "a", "title": 2024, "text": ARTICLE})
+        + _jsonl_line({"id": "b", "title": 7.5, "text": ARTICLE})
+        + _jsonl_line({"id": "c", "title": ["x"], "text": ARTICLE})
+        + _jsonl_line({"id": "d", "title": True, "text": ARTICLE})
+    )
+    assert [(d.title, d.error) for d in iter_documents([str(path)])] == [
+        ("2024", None),
+        ("7.5", None),
+        (None, None),
+        (None, None),
+    ]
