@@ -123,7 +123,9 @@ def _decode_declared(data: bytes, source: str, charset: str) -> str:
         ) from None
 
 
-def read_text_file(path: str | Path, *, max_bytes: int | None = None, html: bool = False) -> str:
+def read_text_file(
+    path: str | Path, *, max_bytes: int | None = None, html: bool = False, limit_option: str | None = None
+) -> str:
     """Read one article file as text.
 
     Parameters
@@ -135,6 +137,9 @@ def read_text_file(path: str | Path, *, max_bytes: int | None = None, html: bool
     html : bool, default=False
         The file is an HTML page: bytes that are not UTF-8 are decoded with the
         charset the page declares (see :func:`declared_html_charset`).
+    limit_option : str, optional
+        The command-line option that set ``max_bytes`` (``--max-bytes``), named
+        by the message for a file over it.
 
     Returns
     -------
@@ -150,7 +155,8 @@ def read_text_file(path: str | Path, *, max_bytes: int | None = None, html: bool
     try:
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:
-            raise InputError(f"{path}: {size} bytes is over the limit of {max_bytes} bytes")
+            limit = f"{limit_option} {max_bytes}" if limit_option else f"the limit of {max_bytes} bytes"
+            raise InputError(f"{path}: {size} bytes is over {limit}")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
@@ -158,6 +164,8 @@ def read_text_file(path: str | Path, *, max_bytes: int | None = None, html: bool
         raise InputError(f"{path}: is a directory, not a file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
     return decode_bytes(data, str(path), fallback=declared_html_charset(data) if html else None)
 
 

@@ -21,8 +21,6 @@ from pathlib import Path
 from classify.corpus import iter_jsonl
 from classify.errors import InputError
 from classify.reading import (
-    declared_html_charset,
-    decode_bytes,
     iter_jsonl_lines,
     iter_text_lines,
     read_text_file,
@@ -204,16 +202,9 @@ def _file_documents(path: Path, text_column, id_column, title_column, max_bytes)
 def _single_file(path: Path, max_bytes: int | None) -> SourceDocument:
     doc = SourceDocument(id=str(path), source=str(path), is_html=path.suffix.lower() in HTML_SUFFIXES)
     try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            raise InputError(f"{path}: {size} bytes is over --max-bytes {max_bytes}")
-        data = path.read_bytes()
-        charset = declared_html_charset(data) if doc.is_html else None
-        doc.text = decode_bytes(data, str(path), fallback=charset)
+        doc.text = read_text_file(path, max_bytes=max_bytes, html=doc.is_html, limit_option="--max-bytes")
     except InputError as exc:
         doc.error = str(exc)
-    except OSError as exc:
-        doc.error = f"{path}: cannot read ({exc.strerror})"
     return doc
 
 

@@ -83,3 +83,9 @@ def test_a_page_in_its_declared_charset_is_decoded_and_an_undeclared_one_is_refu
         decode_bytes(data, "page.html")
     with pytest.raises(InputError, match=r"page\.html: not valid UTF-8, and the charset it declares \(x-tcvn3\)"):
         decode_bytes(data, "page.html", fallback="x-tcvn3")
+
+
+def test_any_other_os_error_is_an_input_error_naming_the_file(tmp_path):
+    too_long = tmp_path / ("b" * 300 + ".txt")  # over the file system's 255-byte name limit
+    with pytest.raises(InputError, match=r"bbbb\.txt: cannot read \(File name too long\)"):
+        read_text_file(too_long)
