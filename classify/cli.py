@@ -13,6 +13,8 @@ from classify.batch import DEFAULT_CHUNK_SIZE
 from classify.errors import ClassifyError
 from classify.output import FORMATS
 
+INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
+
 __all__ = ["main"]
 
 
@@ -93,24 +95,32 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _cmd_label(args: argparse.Namespace) -> int:
     from classify.batch import label_files
 
-    summary = label_files(
-        args.inputs,
-        args.output,
-        model=args.model,
-        jobs=args.jobs,
-        resume=args.resume,
-        force=args.force,
-        fmt=args.format,
-        sentences=args.sentences,
-        chunk_size=args.chunk_size,
-        checkpoint_seconds=args.checkpoint_every,
-        max_bytes=args.max_bytes,
-        text_column=args.text_column,
-        id_column=args.id_column,
-        title_column=args.title_column,
-        progress=not args.quiet and sys.stderr.isatty(),
-        scheduler=args.scheduler,
-    )
+    try:
+        summary = label_files(
+            args.inputs,
+            args.output,
+            model=args.model,
+            jobs=args.jobs,
+            resume=args.resume,
+            force=args.force,
+            fmt=args.format,
+            sentences=args.sentences,
+            chunk_size=args.chunk_size,
+            checkpoint_seconds=args.checkpoint_every,
+            max_bytes=args.max_bytes,
+            text_column=args.text_column,
+            id_column=args.id_column,
+            title_column=args.title_column,
+            progress=not args.quiet and sys.stderr.isatty(),
+            scheduler=args.scheduler,
+        )
+    except KeyboardInterrupt:
+        partial = Path(args.output + ".partial")
+        kept = ""
+        if args.output != "-" and partial.exists():
+            kept = f"; the records checkpointed so far are kept in {partial}: run the same command with --resume"
+        print(f"classify: interrupted{kept}", file=sys.stderr)
+        return INTERRUPTED
     if not args.quiet:
         print(f"classify: {summary.line()}", file=sys.stderr)
     return 1 if args.strict and summary.errors else 0
@@ -282,6 +292,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. `classify predict ... | head`
         return 0
+    except KeyboardInterrupt:
+        print("classify: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -116,3 +116,60 @@ def test_a_bad_out_fails_before_any_training_or_evaluation(tmp_path, monkeypatch
     assert main(["evaluate", "--data", str(SEEDS), "--out", str(tmp_path / "report" / "sub")]) == 2
     assert not (tmp_path / "report" / "sub").exists()
     assert capsys.readouterr().err.count("classify: ") == 2
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_during_label_is_one_line_and_the_run_resumes(tmp_path, jobs):
+    import os
+    import signal
+    import time
+
+    from classify.batch import label_files
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(SEEDS.glob("*.txt"))[:120]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    clean = tmp_path / "clean.jsonl"
+    label_files([str(folder)], str(clean), chunk_size=3)
+    out = tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
+    cmd = [sys.executable, "-m", "classify.cli", "label", str(folder), "-o", str(out), "--chunk-size", "3"]
+    cmd += ["--jobs", jobs]
+    proc = subprocess.Popen([*cmd, "--checkpoint-every", "0"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (tmp_path / "out.jsonl.partial.ckpt").exists() and partial.stat().st_size > 20_000:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run finished before it could be interrupted; use more documents"
+    os.kill(proc.pid, signal.SIGINT)
+    stderr = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130
+    assert stderr.splitlines() == [
+        f"classify: interrupted; the records checkpointed so far are kept in {partial}: run the same command with --resume"
+    ]
+    assert not out.exists()
+    assert subprocess.run([*cmd, "--resume", "--quiet"]).returncode == 0
+    assert out.read_bytes() == clean.read_bytes()
+    assert not partial.exists()
+
+
+def test_ctrl_c_during_train_is_one_line_and_writes_no_model(tmp_path):
+    import os
+    import signal
+
+    model = tmp_path / "m.joblib"
+    cmd = [sys.executable, "-m", "classify.cli", "train", "--data", str(SEEDS), "--out", str(model), "--folds", "5"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    seen = []
+    for line in proc.stderr:  # interrupt in the middle of cross-validation
+        seen.append(line)
+        if "fold 2/5" in line:
+            os.kill(proc.pid, signal.SIGINT)
+            break
+    seen.extend(proc.stderr)
+    proc.wait(timeout=60)
+    assert proc.returncode == 130
+    assert seen[-1] == "classify: interrupted\n" and not any("Traceback" in line for line in seen)
+    assert not list(tmp_path.iterdir())
