@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classify.atomic import blocking_file
+from classify.atomic import atomic_write, blocking_file
 from classify.corpus import Corpus
 from classify.errors import CorpusError, OutputError
 from classify.evaluate import evaluate_labels, format_metrics
@@ -137,13 +137,14 @@ def write_report(result: dict, out: str | Path, title: str = "Evaluation") -> li
     """Write metrics.json, report.md, PNG charts and misclassified.jsonl into ``out``; return the paths."""
     out = report_folder(out)
     written = [out / "metrics.json", out / "report.md", out / "misclassified.jsonl"]
-    written[0].write_text(
-        json.dumps({k: result[k] for k in ("n", "metrics", "calibration", "classes")}, ensure_ascii=False, indent=2),
-        encoding="utf-8",
+    metrics = {k: result[k] for k in ("n", "metrics", "calibration", "classes")}
+    # Every file is replaced whole: a crash or Ctrl-C leaves the old report or the new, never a torn file.
+    atomic_write(written[0], lambda handle: json.dump(metrics, handle, ensure_ascii=False, indent=2), mode="w")
+    atomic_write(
+        written[2],
+        lambda handle: handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in result["misclassified"]),
+        mode="w",
     )
-    with open(written[2], "w", encoding="utf-8") as handle:
-        for record in result["misclassified"]:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     pictures = _plots(result, out)
     lines = [f"# {title}", "", f"{result['n']} documents.", "", "```", format_metrics(result["metrics"]), "```", ""]
     for name, cal in result["calibration"].items():
@@ -158,7 +159,7 @@ def write_report(result: dict, out: str | Path, title: str = "Evaluation") -> li
     for record in result["misclassified"][:50]:
         errors = "; ".join(f"{n}: {e['true']} → {e['predicted']}" for n, e in record["errors"].items())
         lines.append(f"- `{record['id']}` {record['title'] or ''}: {errors}")
-    written[1].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    atomic_write(written[1], lambda handle: handle.write("\n".join(lines) + "\n"), mode="w")
     return written + pictures
 
 
@@ -212,9 +213,11 @@ def _plots(result: dict, out: Path) -> list[Path]:
 
 
 def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
     import matplotlib.pyplot as plt
 
-    plt.close(fig)
+    try:
+        fig.tight_layout()
+        atomic_write(path, lambda handle: fig.savefig(handle, format="png", dpi=110))
+    finally:
+        plt.close(fig)
     return path

@@ -49,6 +49,25 @@ def test_evaluate_writes_metrics_report_and_valid_pngs(tmp_path, small_model, se
     )
 
 
+@pytest.mark.parametrize("blocked", ["metrics.json", "misclassified.jsonl", "report.md", "per_label_topics.png"])
+def test_a_report_file_that_cannot_be_written_is_one_error_naming_it(tmp_path, small_model, seed_corpus, blocked):
+    from classify.errors import OutputError
+
+    docs = seed_corpus.documents[1:40:3]
+    path = _jsonl(tmp_path, [{"id": d.id, "text": d.text, **d.labels} for d in docs])
+    result = evaluate_model(small_model, load_corpus(path))
+    out = tmp_path / "report"
+    write_report(result, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / blocked).unlink()
+    (out / blocked).mkdir()  # a folder where the file should go: the rename into place fails
+    with pytest.raises(OutputError, match=f"{blocked}: cannot write"):
+        write_report(result, out)
+    # No temporary file left, and every other file whole (the same result renders the same bytes).
+    assert sorted(p.name for p in out.iterdir()) == sorted(before)
+    assert all((out / name).read_bytes() == content for name, content in before.items() if name != blocked)
+
+
 def test_unseen_label_and_missing_field_are_clear_errors(tmp_path, small_model):
     path = _jsonl(tmp_path, [{"text": PORTAL_PAGE, "event_type": "training", "topics": ["cinema"]}])
     with pytest.raises(CorpusError, match="'training' of field 'event_type' are unknown to the model"):
