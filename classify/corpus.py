@@ -128,7 +128,7 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict | InputError]]:
     go on. ``.gz`` files are decompressed on the fly.
     """
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
         handle = opener(path, "rb")
     except FileNotFoundError:

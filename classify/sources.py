@@ -10,6 +10,7 @@ reports it and goes on.
 from __future__ import annotations
 
 import csv
+import gzip
 import itertools
 import json
 import re
@@ -29,6 +30,7 @@ from classify.reading import (
 
 __all__ = [
     "SourceDocument",
+    "data_suffix",
     "iter_documents",
     "html_to_text",
     "read_article_file",
@@ -160,7 +162,8 @@ def iter_documents(
     ----------
     inputs : sequence of str
         Folders (searched recursively for ``.txt``, ``.html`` and ``.htm`` articles),
-        article files, ``.jsonl``/``.csv``/``.tsv`` files, or ``-`` for JSONL on standard input.
+        article files, ``.jsonl``/``.csv``/``.tsv`` files (also gzip-compressed, ``.jsonl.gz``...),
+        or ``-`` for JSONL on standard input.
     text_column, id_column, title_column : str
         Columns (CSV) or fields (JSONL) to read.
     max_bytes : int, optional
@@ -190,13 +193,26 @@ def iter_documents(
 
 
 def _file_documents(path: Path, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
-    suffix = path.suffix.lower()
+    suffix = data_suffix(path)
     if suffix in JSONL_SUFFIXES:
         yield from _jsonl_file(path, text_column, id_column, title_column, max_bytes)
     elif suffix in CSV_SUFFIXES:
         yield from _csv_file(path, text_column, id_column, title_column, max_bytes)
     else:
         yield _single_file(path, max_bytes)
+
+
+def data_suffix(path: Path) -> str:
+    """The lower-case suffix that says what a file holds, looking through ``.gz``.
+
+    ``.jsonl`` for ``a.jsonl`` and for ``a.jsonl.gz``: exports are often shipped
+    compressed, and JSONL, CSV and TSV files are read through gzip on the fly.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        inner = Path(path.stem).suffix.lower()
+        return inner if inner in JSONL_SUFFIXES | CSV_SUFFIXES else suffix
+    return suffix
 
 
 def _single_file(path: Path, max_bytes: int | None) -> SourceDocument:
@@ -272,31 +288,38 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
         return SourceDocument(id=str(path), source=str(path), error=f"{path}: {message}")
 
     try:
-        handle = open(path, "rb")
+        handle = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
     except OSError as exc:
         yield file_error(f"cannot read ({exc.strerror})")
         return
+    bad_lines: dict[int, str] = {}  # physical line number -> why it is not text
+    read = [0]  # physical lines read so far, for the message if the stream breaks
     with handle:
-        kind = sniff_binary(handle.peek(8)[:8])
-        if kind:
-            yield file_error(f"this is {kind}, not a CSV file")
-            return
-        bad_lines: dict[int, str] = {}  # physical line number -> why it is not text
-        lines = _noting_bad_lines(handle, bad_lines)
-        header = next(lines, "")
-        reader = csv.DictReader(itertools.chain([header], lines), delimiter=_header_delimiter(header))
         try:
-            columns = reader.fieldnames or []
-        except csv.Error as exc:
-            yield file_error(f"unreadable header ({exc})")
-            return
-        if bad_lines:
-            yield file_error(f"header {next(iter(bad_lines.values()))}")
-            return
-        if text_column not in columns:
-            yield file_error(f"no column {text_column!r} (columns: {', '.join(columns) or 'none'}); use --text-column")
-            return
-        yield from _csv_rows(reader, str(path), bad_lines, text_column, id_column, title_column, max_bytes)
+            kind = sniff_binary(handle.peek(8)[:8])
+            if kind:
+                yield file_error(f"this is {kind}, not a CSV file")
+                return
+            lines = _noting_bad_lines(handle, bad_lines, read)
+            header = next(lines, "")
+            reader = csv.DictReader(itertools.chain([header], lines), delimiter=_header_delimiter(header))
+            try:
+                columns = reader.fieldnames or []
+            except csv.Error as exc:
+                yield file_error(f"unreadable header ({exc})")
+                return
+            if bad_lines:
+                yield file_error(f"header {next(iter(bad_lines.values()))}")
+                return
+            if text_column not in columns:
+                yield file_error(
+                    f"no column {text_column!r} (columns: {', '.join(columns) or 'none'}); use --text-column"
+                )
+                return
+            yield from _csv_rows(reader, str(path), bad_lines, text_column, id_column, title_column, max_bytes)
+        except (OSError, EOFError) as exc:  # a truncated or corrupt .gz, a failing disk
+            where = f"{path}:line {read[0] + 1}"
+            yield SourceDocument(id=where, source=where, error=f"{where}: cannot read the rest of the file ({exc})")
 
 
 def _header_delimiter(header: str) -> str:
@@ -309,9 +332,13 @@ def _header_delimiter(header: str) -> str:
     return CSV_DELIMITERS[counts.index(max(counts))]
 
 
-def _noting_bad_lines(handle, bad_lines: dict[int, str]) -> Iterator[str]:
-    """The stream's lines for the csv module; a line that is not text is noted in ``bad_lines``."""
+def _noting_bad_lines(handle, bad_lines: dict[int, str], read: list[int]) -> Iterator[str]:
+    """The stream's lines for the csv module; a line that is not text is noted in ``bad_lines``.
+
+    ``read[0]`` is kept at the number of lines read.
+    """
     for line_no, line, problem in iter_text_lines(handle):
+        read[0] = line_no
         if problem:
             bad_lines[line_no] = problem
         yield line

@@ -1,6 +1,7 @@
 import codecs
 import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 from conftest import windows_1258_bytes
@@ -93,6 +94,66 @@ def test_semicolon_csv_from_vietnamese_excel_and_tab_separated_files_are_read(tm
     tsv.write_text("id\ttext\nt1\tBưu điện tỉnh Cà Mau, Viettel và VNPT ký kết hợp tác.\n", encoding="utf-8")
     (doc,) = iter_documents([str(tsv)])
     assert doc.id == "t1" and doc.text == "Bưu điện tỉnh Cà Mau, Viettel và VNPT ký kết hợp tác."
+
+
+def test_gzip_compressed_jsonl_csv_and_tsv_exports_are_read_on_the_fly(tmp_path):
+    import gzip
+
+    records = [
+        {
+            "id": "g1",
+            "title": "Tổng kết năm",
+            "text": "Sở TT&TT tỉnh Lạng Sơn tổng kết công tác năm 2023.",
+            "nam": 2023,
+        },
+        {"id": "g2", "text": "Bưu điện huyện Bảo Lâm kỷ niệm 30 năm thành lập."},
+    ]
+    jsonl = tmp_path / "xuat.JSONL.GZ"
+    jsonl.write_bytes(gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()))
+    csv_gz = tmp_path / "xuat_excel.csv.gz"
+    csv_gz.write_bytes(
+        gzip.compress(codecs.BOM_UTF8 + 'ma;noi_dung\r\nc1;"Dòng một.\r\nDòng hai; vẫn một ô."\r\n'.encode())
+    )
+    tsv_gz = tmp_path / "bai.tsv.gz"
+    tsv_gz.write_bytes(gzip.compress("id\ttext\nt1\tViettel khai trương trạm 5G.\n".encode()))
+    docs = list(iter_documents([str(jsonl)]))
+    assert [(d.id, d.title, d.text, d.extra) for d in docs] == [
+        ("g1", "Tổng kết năm", records[0]["text"], {"nam": 2023}),
+        ("g2", None, records[1]["text"], {}),
+    ]
+    (row,) = iter_documents([str(csv_gz)], text_column="noi_dung", id_column="ma")
+    assert (row.id, row.text, row.error) == ("c1", "Dòng một.\r\nDòng hai; vẫn một ô.", None)
+    (row,) = iter_documents([str(tsv_gz)])
+    assert (row.id, row.text) == ("t1", "Viettel khai trương trạm 5G.")
+
+
+def test_a_cut_gzip_export_keeps_the_rows_before_the_cut_and_ends_with_one_error(tmp_path):
+    import gzip
+
+    lines = [
+        f'r{i},"Hội nghị tổng kết công tác thông tin và truyền thông năm {1900 + i} của tỉnh."' for i in range(3000)
+    ]
+    data = gzip.compress(("id,text\n" + "\n".join(lines) + "\n").encode())
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    docs = list(iter_documents([str(cut)]))
+    *rows, last = docs
+    assert len(rows) > 100 and all(d.error is None for d in rows)
+    assert [d.id for d in rows] == [f"r{i}" for i in range(len(rows))]
+    assert last.error.startswith(f"{cut}:line {len(rows) + 2}: cannot read the rest of the file (")
+    cut_jsonl = tmp_path / "cut.jsonl.gz"
+    data = gzip.compress("".join(json.dumps({"id": i, "text": line}) + "\n" for i, line in enumerate(lines)).encode())
+    cut_jsonl.write_bytes(data[: len(data) // 2])
+    *rows, last = iter_documents([str(cut_jsonl)])
+    assert len(rows) > 100 and "cannot read the rest of the file" in last.error
+
+
+def test_data_suffix_looks_through_gz_only_for_tabular_exports():
+    assert sources.data_suffix(Path("a.jsonl.gz")) == ".jsonl"
+    assert sources.data_suffix(Path("A.CSV.GZ")) == ".csv"
+    assert sources.data_suffix(Path("a.tsv")) == ".tsv"
+    assert sources.data_suffix(Path("bai.txt.gz")) == ".gz"  # a compressed article is not read
+    assert sources.data_suffix(Path("archive.gz")) == ".gz"
 
 
 @pytest.mark.parametrize(
