@@ -15,8 +15,9 @@ import itertools
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from classify.errors import ClassifyError
@@ -37,6 +38,8 @@ class BatchSummary:
     skipped: int = 0
     duplicates: int = 0
     seconds: float = 0.0
+    ignored: Counter = field(default_factory=Counter)
+    """Files inside input folders that are not articles, by suffix (not read)."""
 
     @property
     def docs_per_second(self) -> float:
@@ -48,8 +51,16 @@ class BatchSummary:
         """The one-line report printed at the end of a run."""
         return (
             f"labelled {self.labelled}, errors {self.errors}, skipped {self.skipped} (already done), "
-            f"duplicate ids {self.duplicates}; {self.docs_per_second:.1f} docs/s"
+            f"duplicate ids {self.duplicates}; {self.docs_per_second:.1f} docs/s{self._ignored_note()}"
         )
+
+    def _ignored_note(self) -> str:
+        # A folder of PDFs must not look like a folder with nothing in it.
+        if not self.ignored:
+            return ""
+        kinds = ", ".join(f"{suffix} {n}" for suffix, n in sorted(self.ignored.items()))
+        count = sum(self.ignored.values())
+        return f"; not read: {count} file{'s' if count > 1 else ''} in folders that are not .txt/.html/.htm ({kinds})"
 
 
 def _model_key(model_path: str, trust: bool) -> tuple:
@@ -315,7 +326,12 @@ def label_files(
             return summary
         docs = _mark_duplicates(
             iter_documents(
-                inputs, text_column=text_column, id_column=id_column, title_column=title_column, max_bytes=max_bytes
+                inputs,
+                text_column=text_column,
+                id_column=id_column,
+                title_column=title_column,
+                max_bytes=max_bytes,
+                ignored=summary.ignored,
             ),
             summary,
         )

@@ -15,6 +15,7 @@ import itertools
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +156,7 @@ def iter_documents(
     id_column: str = "id",
     title_column: str = "title",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    ignored: Counter | None = None,
 ) -> Iterator[SourceDocument]:
     """Yield the documents of every input, in order.
 
@@ -168,6 +170,9 @@ def iter_documents(
         Columns (CSV) or fields (JSONL) to read.
     max_bytes : int, optional
         Documents larger than this become errors.
+    ignored : collections.Counter, optional
+        Counts, by suffix, the files inside folders that are not articles and
+        so are not read (hidden files such as ``.DS_Store`` are not counted).
 
     Raises
     ------
@@ -186,6 +191,8 @@ def iter_documents(
                 # Inside folders only articles count; JSONL/CSV are named explicitly.
                 if child.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
                     yield _single_file(child, max_bytes)
+                elif ignored is not None and not child.name.startswith("."):
+                    ignored[child.suffix.lower() or "no suffix"] += 1
         elif path.is_file():
             yield from _file_documents(path, text_column, id_column, title_column, max_bytes)
         else:

@@ -298,3 +298,17 @@ def test_label_files_refuses_zero_jobs_before_creating_output(tmp_path):
     with pytest.raises(ValueError, match="jobs must be a whole number of at least 1, got 0"):
         label_files([str(source)], str(tmp_path / "o.jsonl"), jobs=0)
     assert not list(tmp_path.glob("o.jsonl*"))
+
+
+def test_files_in_folders_that_are_not_articles_are_named_in_the_last_line(tmp_path):
+    folder = _corpus_dir(tmp_path, 2)
+    (folder / "bao_cao.pdf").write_bytes(b"%PDF-1.4 ...")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "ke_hoach.docx").write_bytes(b"PK\x03\x04")
+    (folder / "sub" / "bien_ban.pdf").write_bytes(b"%PDF-1.7 ...")
+    summary = label_files([str(folder)], str(tmp_path / "o.jsonl"))
+    assert summary.labelled == 2 and summary.errors == 0
+    assert summary.line().endswith("; not read: 3 files in folders that are not .txt/.html/.htm (.docx 1, .pdf 2)")
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    assert "not read" not in label_files([str(_corpus_dir(clean, 1))], str(tmp_path / "p.jsonl")).line()

@@ -1,6 +1,7 @@
 import codecs
 import json
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,13 @@ def test_folder_walk_is_sorted_recursive_and_ignores_other_files(tmp_path):
     (tmp_path / "1.htm").write_text(f"<html><body><p>{ARTICLE}</p></body></html>", encoding="utf-8")
     (tmp_path / "labels.jsonl").write_text("{}", encoding="utf-8")
     (tmp_path / "note.md").write_text("x", encoding="utf-8")
-    docs = list(iter_documents([str(tmp_path)]))
+    (tmp_path / "b" / "scan.PDF").write_bytes(b"%PDF-1.4")
+    (tmp_path / ".DS_Store").write_bytes(b"\0")
+    ignored = Counter()
+    docs = list(iter_documents([str(tmp_path)], ignored=ignored))
     assert [d.id for d in docs] == [str(tmp_path / "1.htm"), str(tmp_path / "b" / "2.txt")]
     assert docs[0].is_html and not docs[1].is_html
+    assert ignored == {".jsonl": 1, ".md": 1, ".pdf": 1}  # counted for the run's last line; hidden files not
 
 
 def test_html_drops_scripts_styles_and_menus():
