@@ -14,11 +14,17 @@ bytes written so far, id of the last record) is replaced atomically. A run
 killed at any moment leaves at most a torn tail after the checkpoint, which
 ``--resume`` cuts off before going on. When the run completes, the partial
 file is renamed to ``OUTPUT``: the final name never holds a half-written file.
+
+An output named ``*.gz`` (``labels.jsonl.gz``, ``labels.csv.gz``) is gzip: every
+chunk is appended as a gzip member of its own (what ``gzip``, ``zcat``, pandas and
+Python's :mod:`gzip` read as one stream), so a checkpoint always falls on a member
+boundary and ``--resume`` cuts a compressed file exactly as a plain one.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -49,6 +55,8 @@ CSV_FORMATS = ("csv", "csv-excel", "tsv")
 _DELIMITERS = {"csv": ",", "csv-excel": ",", "tsv": "\t"}
 _BOM_FORMATS = ("csv", "csv-excel")
 _FORMAT_SUFFIXES = {".csv": "csv", ".tsv": "tsv"}
+# Compressed names that would otherwise get plain text under a misleading suffix.
+_OTHER_ARCHIVES = frozenset({".zip", ".xz", ".bz2", ".zst", ".7z", ".lz4"})
 # List columns a spreadsheet user reads: topics as "a; b", the summary one sentence per line
 # (a cell may hold line breaks; a sentence never does). A list whose items hold the joiner
 # (a user's label with "; ") falls back to JSON, so the cell still parses back.
@@ -70,12 +78,23 @@ CSV_COLUMNS = [
 
 
 def detect_format(output: str, fmt: str | None) -> str:
-    """``fmt`` if given, else ``csv`` for a ``.csv`` output, ``tsv`` for ``.tsv`` and ``jsonl`` otherwise."""
+    """``fmt`` if given, else ``csv`` for a ``.csv`` output, ``tsv`` for ``.tsv`` and ``jsonl`` otherwise.
+
+    The suffix is read through ``.gz``: ``labels.csv.gz`` is CSV.
+    """
     if fmt is not None:
         if fmt not in FORMATS:
             raise OutputError(f"unknown --format {fmt!r}; use {', '.join(FORMATS)}")
         return fmt
-    return _FORMAT_SUFFIXES.get(Path(output).suffix.lower(), "jsonl")
+    path = Path(output)
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        suffix = Path(path.stem).suffix.lower()
+    return _FORMAT_SUFFIXES.get(suffix, "jsonl")
+
+
+def _gzipped(path: Path) -> bool:
+    return path.suffix.lower() == ".gz"
 
 
 def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
@@ -162,13 +181,21 @@ class RecordWriter:
             return
         self.partial = path.with_name(path.name + ".partial")
         self.checkpoint = path.with_name(path.name + ".partial.ckpt")
-        self._handle = open(self.partial, "a", encoding="utf-8", newline="")
+        self._gzip = _gzipped(path)
+        self._handle = open(self.partial, "ab") if self._gzip else open(self.partial, "a", encoding="utf-8", newline="")
         if self._handle.tell() == 0 and fmt in CSV_FORMATS:
             # Excel reads a CSV file without a BOM in the ANSI code page, which garbles every
             # Vietnamese diacritic; its own "CSV UTF-8" files start with one too.
             bom = UTF8_BOM if fmt in _BOM_FORMATS else ""
-            self._handle.write(bom + _serialise([], fmt, header=True))
+            self._append(bom + _serialise([], fmt, header=True))
             self._commit()
+
+    def _append(self, text: str) -> None:
+        if self._gzip:
+            # One gzip member per chunk; mtime 0 keeps the bytes the same from run to run.
+            self._handle.write(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
+        else:
+            self._handle.write(text)
 
     def write(self, records: Sequence[dict]) -> None:
         """Append ``records`` and make them durable."""
@@ -178,7 +205,10 @@ class RecordWriter:
         """Append a chunk rendered by :func:`render_chunk` in this writer's format."""
         if not chunk.count:
             return
-        self._handle.write(chunk.text)
+        if self.path is None:
+            self._handle.write(chunk.text)
+        else:
+            self._append(chunk.text)
         self.done += chunk.count
         self.last_id = chunk.last_id
         if self.path is None:
@@ -230,6 +260,8 @@ def open_writer(
     checkpoint = path.with_name(path.name + ".partial.ckpt")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name for the output")
+    if path.suffix.lower() in _OTHER_ARCHIVES:
+        raise OutputError(f"{path}: only gzip output is compressed; name it {path.stem}.gz or compress it afterwards")
     if force:
         partial.unlink(missing_ok=True)
         checkpoint.unlink(missing_ok=True)

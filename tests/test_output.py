@@ -1,4 +1,5 @@
 import csv
+import gzip
 import io
 import json
 
@@ -102,6 +103,9 @@ def test_resuming_with_another_csv_flavour_is_refused(tmp_path):
         ("kết quả/O.TSV", None, "tsv"),
         ("o.csv.jsonl", None, "jsonl"),
         ("o.txt", "csv", "csv"),
+        ("o.csv.gz", None, "csv"),
+        ("O.TSV.GZ", None, "tsv"),
+        ("o.jsonl.gz", None, "jsonl"),
     ],
 )
 def test_the_format_comes_from_the_option_or_the_output_name(output, fmt, expected):
@@ -150,3 +154,36 @@ def test_tsv_output_reads_back_through_the_tsv_input_reader(tmp_path):
     assert text.splitlines()[-1] == "t2\t\tHội nghị tổng kết năm 2024\t\t\t\tpress; security\t\t\t"
     documents = list(iter_documents([str(out)], text_column="title"))
     assert [(d.id, d.text) for d in documents] == [(r["id"], r["title"]) for r in records]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_gz_output_is_gzip_and_resumes_after_a_torn_member(tmp_path, fmt):
+    records = [{"id": f"r{i}", "title": f"Hội nghị tổng kết năm {2000 + i}", "topics": ["it_egov"]} for i in range(9)]
+    plain = tmp_path / f"plain.{fmt}"
+    writer = open_writer(str(plain), fmt, resume=False, force=False, commit_seconds=0)
+    for i in range(0, 9, 3):
+        writer.write(records[i : i + 3])
+    writer.finish()
+
+    out = tmp_path / f"o.{fmt}.gz"
+    writer = open_writer(str(out), fmt, resume=False, force=False, commit_seconds=0)
+    writer.write(records[:3])
+    writer.write(records[3:5])
+    writer.close()
+    partial = tmp_path / f"o.{fmt}.gz.partial"
+    with open(partial, "ab") as handle:  # killed while appending a member: half of it reached the disk
+        member = gzip.compress(b"torn record that must not survive\n")
+        handle.write(member[: len(member) // 2])
+    writer = open_writer(str(out), fmt, resume=True, force=False, commit_seconds=0)
+    assert writer.done == 5 and writer.last_id == "r4"
+    writer.write(records[5:])
+    writer.finish()
+    assert out.read_bytes()[:2] == b"\x1f\x8b" and not partial.exists()
+    assert gzip.decompress(out.read_bytes()) == plain.read_bytes()
+
+
+def test_an_archive_name_other_than_gz_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "nhan.jsonl.zip"
+    with pytest.raises(OutputError, match=r"nhan.jsonl.zip: only gzip output is compressed; name it nhan.jsonl.gz"):
+        open_writer(str(out), "jsonl", resume=False, force=False)
+    assert not list(tmp_path.iterdir())
