@@ -136,9 +136,13 @@ def read_article_file(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_B
     Raises
     ------
     InputError
-        If the file is missing, too large, binary or undecodable, naming it.
+        If the file is missing, too large, binary or undecodable, or is a
+        JSONL/CSV/TSV file of many articles, naming it.
     """
     path = Path(path)
+    if data_suffix(path) in JSONL_SUFFIXES | CSV_SUFFIXES:
+        # Read as one article, a file of records gets confident-looking labels for its markup.
+        raise InputError(f"{path}: holds many articles, one per record; label them with: classify label {path} -o OUT")
     is_html = path.suffix.lower() in HTML_SUFFIXES
     text = read_text_file(path, max_bytes=max_bytes, html=is_html)
     return html_to_text(text) if is_html else (text, None)

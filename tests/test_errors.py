@@ -1,5 +1,6 @@
 """User-caused errors: the documented classes, and one line on the command line naming the file."""
 
+import gzip
 import json
 import shutil
 
@@ -103,6 +104,21 @@ CASES = {
     "report folder under a file": (
         lambda t: ["evaluate", "--data", str(SEEDS), "--out", str(_write(t / "notes", b"x") / "report")],
         "report: lies under",
+        2,
+    ),
+    "a file of many articles given to predict": (
+        lambda t: ["predict", str(_write(t / "xuat.jsonl", '{"id": 1, "text": "Hội nghị tổng kết."}\n'.encode()))],
+        "xuat.jsonl: holds many articles, one per record; label them with: classify label",
+        1,
+    ),
+    "a compressed CSV export given to summarize": (
+        lambda t: ["summarize", str(_write(t / "xuat.csv.gz", gzip.compress(b"id,text\n1,abc\n")))],
+        "xuat.csv.gz: holds many articles",
+        1,
+    ),
+    "gzip output under another archive name": (
+        lambda t: ["label", ARTICLE, "-o", str(t / "nhan.jsonl.zip")],
+        "nhan.jsonl.zip: only gzip output is compressed",
         2,
     ),
     "existing batch output": (
