@@ -17,7 +17,6 @@ field: a string value makes a single-label head, a list value a multi-label head
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classify.errors import CorpusError, InputError
-from classify.reading import iter_jsonl_lines, read_text_file
+from classify.reading import iter_jsonl_lines, open_binary, read_text_file
 
 __all__ = ["LabelledDocument", "Corpus", "load_corpus", "iter_jsonl", "RESERVED_FIELDS"]
 
@@ -128,9 +127,8 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict | InputError]]:
     go on. ``.gz`` files are decompressed on the fly.
     """
     path = Path(path)
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        handle = opener(path, "rb")
+        handle = open_binary(path)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     with handle:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from classify.atomic import atomic_write
 from classify.errors import OutputError
+from classify.reading import content_suffix
 
 __all__ = [
     "OutputError",
@@ -86,15 +87,7 @@ def detect_format(output: str, fmt: str | None) -> str:
         if fmt not in FORMATS:
             raise OutputError(f"unknown --format {fmt!r}; use {', '.join(FORMATS)}")
         return fmt
-    path = Path(output)
-    suffix = path.suffix.lower()
-    if suffix == ".gz":
-        suffix = Path(path.stem).suffix.lower()
-    return _FORMAT_SUFFIXES.get(suffix, "jsonl")
-
-
-def _gzipped(path: Path) -> bool:
-    return path.suffix.lower() == ".gz"
+    return _FORMAT_SUFFIXES.get(content_suffix(output), "jsonl")
 
 
 def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
@@ -181,7 +174,7 @@ class RecordWriter:
             return
         self.partial = path.with_name(path.name + ".partial")
         self.checkpoint = path.with_name(path.name + ".partial.ckpt")
-        self._gzip = _gzipped(path)
+        self._gzip = path.suffix.lower() == ".gz"
         self._handle = open(self.partial, "ab") if self._gzip else open(self.partial, "a", encoding="utf-8", newline="")
         if self._handle.tell() == 0 and fmt in CSV_FORMATS:
             # Excel reads a CSV file without a BOM in the ANSI code page, which garbles every

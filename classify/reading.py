@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gzip
 import io
 import json
 import re
@@ -23,11 +24,13 @@ from typing import BinaryIO
 from classify.errors import InputError
 
 __all__ = [
+    "content_suffix",
     "decode_bytes",
     "declared_html_charset",
     "read_text_file",
     "iter_jsonl_lines",
     "iter_text_lines",
+    "open_binary",
     "sniff_binary",
 ]
 
@@ -46,6 +49,24 @@ _MAGIC = {
     b"\xd0\xcf\x11\xe0": "an old Microsoft Office document",
     b"\x7fELF": "an executable",
 }
+
+
+def content_suffix(path: str | Path) -> str:
+    """The lower-case suffix that says what a file holds, looking through ``.gz``.
+
+    ``.jsonl`` for ``a.jsonl`` and for ``a.jsonl.gz`` (exports are often shipped
+    compressed); ``.gz`` for a bare ``archive.gz``.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        return Path(path.stem).suffix.lower() or suffix
+    return suffix
+
+
+def open_binary(path: str | Path) -> BinaryIO:
+    """Open ``path`` for reading bytes, decompressed on the fly when its name ends in ``.gz``."""
+    return gzip.open(path, "rb") if Path(path).suffix.lower() == ".gz" else open(path, "rb")
 
 
 def sniff_binary(head: bytes) -> str | None:

@@ -10,7 +10,6 @@ reports it and goes on.
 from __future__ import annotations
 
 import csv
-import gzip
 import itertools
 import json
 import re
@@ -23,15 +22,16 @@ from pathlib import Path
 from classify.corpus import iter_jsonl
 from classify.errors import InputError
 from classify.reading import (
+    content_suffix,
     iter_jsonl_lines,
     iter_text_lines,
+    open_binary,
     read_text_file,
     sniff_binary,
 )
 
 __all__ = [
     "SourceDocument",
-    "data_suffix",
     "iter_documents",
     "html_to_text",
     "read_article_file",
@@ -140,7 +140,7 @@ def read_article_file(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_B
         JSONL/CSV/TSV file of many articles, naming it.
     """
     path = Path(path)
-    if data_suffix(path) in JSONL_SUFFIXES | CSV_SUFFIXES:
+    if content_suffix(path) in JSONL_SUFFIXES | CSV_SUFFIXES:
         # Read as one article, a file of records gets confident-looking labels for its markup.
         raise InputError(f"{path}: holds many articles, one per record; label them with: classify label {path} -o OUT")
     is_html = path.suffix.lower() in HTML_SUFFIXES
@@ -204,26 +204,13 @@ def iter_documents(
 
 
 def _file_documents(path: Path, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
-    suffix = data_suffix(path)
+    suffix = content_suffix(path)
     if suffix in JSONL_SUFFIXES:
         yield from _jsonl_file(path, text_column, id_column, title_column, max_bytes)
     elif suffix in CSV_SUFFIXES:
         yield from _csv_file(path, text_column, id_column, title_column, max_bytes)
     else:
         yield _single_file(path, max_bytes)
-
-
-def data_suffix(path: Path) -> str:
-    """The lower-case suffix that says what a file holds, looking through ``.gz``.
-
-    ``.jsonl`` for ``a.jsonl`` and for ``a.jsonl.gz``: exports are often shipped
-    compressed, and JSONL, CSV and TSV files are read through gzip on the fly.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".gz":
-        inner = Path(path.stem).suffix.lower()
-        return inner if inner in JSONL_SUFFIXES | CSV_SUFFIXES else suffix
-    return suffix
 
 
 def _single_file(path: Path, max_bytes: int | None) -> SourceDocument:
@@ -299,7 +286,7 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
         return SourceDocument(id=str(path), source=str(path), error=f"{path}: {message}")
 
     try:
-        handle = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+        handle = open_binary(path)
     except OSError as exc:
         yield file_error(f"cannot read ({exc.strerror})")
         return

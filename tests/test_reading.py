@@ -89,3 +89,28 @@ def test_any_other_os_error_is_an_input_error_naming_the_file(tmp_path):
     too_long = tmp_path / ("b" * 300 + ".txt")  # over the file system's 255-byte name limit
     with pytest.raises(InputError, match=r"bbbb\.txt: cannot read \(File name too long\)"):
         read_text_file(too_long)
+
+
+def test_content_suffix_looks_through_gz():
+    from pathlib import Path
+
+    from classify.reading import content_suffix
+
+    assert content_suffix(Path("a.jsonl.gz")) == ".jsonl"
+    assert content_suffix("A.CSV.GZ") == ".csv"
+    assert content_suffix("kết quả/a.tsv") == ".tsv"
+    assert content_suffix("bai.txt.gz") == ".txt"  # read as an article, then refused as a gzip archive
+    assert content_suffix("archive.gz") == ".gz"
+
+
+def test_open_binary_decompresses_a_gz_name_only(tmp_path):
+    import gzip
+
+    from classify.reading import open_binary
+
+    (tmp_path / "a.jsonl.GZ").write_bytes(gzip.compress(b'{"id": 1}\n'))
+    (tmp_path / "b.jsonl").write_bytes(gzip.compress(b'{"id": 1}\n'))
+    with open_binary(tmp_path / "a.jsonl.GZ") as handle:
+        assert handle.read() == b'{"id": 1}\n'
+    with open_binary(tmp_path / "b.jsonl") as handle:  # compressed bytes under a plain name stay as they are
+        assert handle.read()[:2] == b"\x1f\x8b"

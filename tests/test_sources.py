@@ -2,7 +2,6 @@ import codecs
 import json
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from conftest import windows_1258_bytes
@@ -151,14 +150,6 @@ def test_a_cut_gzip_export_keeps_the_rows_before_the_cut_and_ends_with_one_error
     cut_jsonl.write_bytes(data[: len(data) // 2])
     *rows, last = iter_documents([str(cut_jsonl)])
     assert len(rows) > 100 and "cannot read the rest of the file" in last.error
-
-
-def test_data_suffix_looks_through_gz_only_for_tabular_exports():
-    assert sources.data_suffix(Path("a.jsonl.gz")) == ".jsonl"
-    assert sources.data_suffix(Path("A.CSV.GZ")) == ".csv"
-    assert sources.data_suffix(Path("a.tsv")) == ".tsv"
-    assert sources.data_suffix(Path("bai.txt.gz")) == ".gz"  # a compressed article is not read
-    assert sources.data_suffix(Path("archive.gz")) == ".gz"
 
 
 @pytest.mark.parametrize(
