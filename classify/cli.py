@@ -11,7 +11,7 @@ from pathlib import Path
 
 from classify.batch import DEFAULT_CHUNK_SIZE
 from classify.errors import ClassifyError
-from classify.output import FORMATS
+from classify.output import FORMATS, partial_paths
 
 INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
@@ -115,7 +115,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
         )
     except KeyboardInterrupt:
-        partial = Path(args.output + ".partial")
+        partial = partial_paths(args.output)[0]
         kept = ""
         if args.output != "-" and partial.exists():
             kept = f"; the records checkpointed so far are kept in {partial}: run the same command with --resume"

@@ -44,6 +44,7 @@ __all__ = [
     "RenderedChunk",
     "render_chunk",
     "open_writer",
+    "partial_paths",
     "CSV_COLUMNS",
     "FORMATS",
     "detect_format",
@@ -167,14 +168,13 @@ class RecordWriter:
         self.last_id = last_id
         self.commit_seconds = commit_seconds
         self._last_commit = time.monotonic()
+        self._gzip = path is not None and path.suffix.lower() == ".gz"
         if path is None:
             self._handle = sys.stdout
             if fmt in CSV_FORMATS:
                 self._handle.write(_serialise([], fmt, header=True))
             return
-        self.partial = path.with_name(path.name + ".partial")
-        self.checkpoint = path.with_name(path.name + ".partial.ckpt")
-        self._gzip = path.suffix.lower() == ".gz"
+        self.partial, self.checkpoint = partial_paths(path)
         self._handle = open(self.partial, "ab") if self._gzip else open(self.partial, "a", encoding="utf-8", newline="")
         if self._handle.tell() == 0 and fmt in CSV_FORMATS:
             # Excel reads a CSV file without a BOM in the ANSI code page, which garbles every
@@ -198,10 +198,7 @@ class RecordWriter:
         """Append a chunk rendered by :func:`render_chunk` in this writer's format."""
         if not chunk.count:
             return
-        if self.path is None:
-            self._handle.write(chunk.text)
-        else:
-            self._append(chunk.text)
+        self._append(chunk.text)
         self.done += chunk.count
         self.last_id = chunk.last_id
         if self.path is None:
@@ -235,6 +232,12 @@ class RecordWriter:
             self._handle.close()
 
 
+def partial_paths(output: str | Path) -> tuple[Path, Path]:
+    """Where a run writes ``output`` until it is complete, and its resume checkpoint."""
+    path = Path(output)
+    return path.with_name(path.name + ".partial"), path.with_name(path.name + ".partial.ckpt")
+
+
 def open_writer(
     output: str, fmt: str, *, resume: bool, force: bool, commit_seconds: float = 1.0
 ) -> RecordWriter | None:
@@ -249,8 +252,7 @@ def open_writer(
     if output == "-":
         return RecordWriter(None, fmt, 0, None)
     path = Path(output)
-    partial = path.with_name(path.name + ".partial")
-    checkpoint = path.with_name(path.name + ".partial.ckpt")
+    partial, checkpoint = partial_paths(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name for the output")
     if path.suffix.lower() in _OTHER_ARCHIVES:
