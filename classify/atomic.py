@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ __all__ = ["atomic_write", "blocking_file"]
 def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
     """Call ``write(handle)`` on a temporary file next to ``path``, then rename it into place.
 
+    The file gets the permissions a plain ``open()`` would give it (the
+    process umask applied to 0o666), or keeps those of the file it replaces.
+
     Raises
     ------
     OutputError
@@ -24,7 +28,7 @@ def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = _create_temporary(path)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
@@ -32,12 +36,26 @@ def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
+
+
+def _create_temporary(path: Path) -> tuple[int, Path]:
+    # Not tempfile.mkstemp: it creates files as 0o600, so a model or report
+    # written for colleagues on a shared server would be unreadable to them.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def blocking_file(path: str | Path) -> Path | None:

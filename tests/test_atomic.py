@@ -42,3 +42,26 @@ def test_blocking_file_is_the_file_that_keeps_a_path_from_being_created(tmp_path
     assert blocking_file(tmp_path / "notes") == tmp_path / "notes"
     assert blocking_file(tmp_path / "new" / "deeper" / "m.joblib") is None  # folders can be created
     assert blocking_file(tmp_path) is None
+
+
+def test_a_new_file_gets_the_permissions_of_the_umask_and_a_replaced_file_keeps_its_own(tmp_path):
+    import os
+    import stat
+
+    def mode(path):
+        return stat.S_IMODE(path.stat().st_mode)
+
+    previous = os.umask(0o022)
+    try:
+        shared = tmp_path / "model.joblib"
+        atomic_write(shared, lambda handle: handle.write(b"model"))
+        assert mode(shared) == 0o644  # readable by colleagues, as open() would make it
+        os.umask(0o077)
+        private = tmp_path / "private.json"
+        atomic_write(private, lambda handle: handle.write("{}"), mode="w")
+        assert mode(private) == 0o600
+        os.chmod(shared, 0o640)
+        atomic_write(shared, lambda handle: handle.write(b"retrained"))
+        assert mode(shared) == 0o640 and shared.read_bytes() == b"retrained"
+    finally:
+        os.umask(previous)
