@@ -79,12 +79,11 @@ def evaluate_model(model, corpus: Corpus) -> dict:
     for i, (t, p) in enumerate(zip(truth, predicted)):
         wrong = {n: {"true": t[n], "predicted": p[n]} for n in fields if _differs(t[n], p[n])}
         if wrong:
-            evidence = {}
-            for n, kind in fields.items():
-                if n in wrong and kind == "single":
-                    weights = label_weights(model.classifier.heads_[n], p[n])
-                    if weights is not None:
-                        evidence[n] = top_contributions(features[i], weights, names, 6)
+            evidence = {
+                n: _evidence(model.classifier, n, kind, t[n], p[n], features[i], names)
+                for n, kind in fields.items()
+                if n in wrong
+            }
             mistakes.append(
                 {"id": corpus.documents[i].id, "title": docs[i].title, "errors": wrong, "evidence": evidence}
             )
@@ -96,6 +95,26 @@ def evaluate_model(model, corpus: Corpus) -> dict:
         "classes": {n: [str(c) for c in classes[n]] for n in fields},
         "fields": fields,
     }
+
+
+def _evidence(classifier, name: str, kind: str, true, predicted, row, names: list[str]) -> dict[str, list]:
+    """Top n-grams for every label the model got wrong in one field, in ``explain``'s shape.
+
+    Single-label: the predicted label (what won) and the true one (what spoke
+    for it). Multi-label: each label predicted but not true and each true
+    label missed, from that label's own head.
+    """
+    if kind == "single":
+        wrong = [(predicted, classifier.heads_[name], predicted), (true, classifier.heads_[name], true)]
+    else:
+        extra_or_missed = sorted(set(predicted) ^ set(true))
+        wrong = [(label, classifier.heads_[name][label], 1) for label in extra_or_missed]
+    evidence = {}
+    for label, head, positive in wrong:
+        weights = label_weights(head, positive)
+        if weights is not None:  # a constant head has nothing to show
+            evidence[str(label)] = top_contributions(row, weights, names, 6)
+    return evidence
 
 
 def _differs(a, b) -> bool:
@@ -159,6 +178,10 @@ def write_report(result: dict, out: str | Path, title: str = "Evaluation") -> li
     for record in result["misclassified"][:50]:
         errors = "; ".join(f"{n}: {e['true']} → {e['predicted']}" for n, e in record["errors"].items())
         lines.append(f"- `{record['id']}` {record['title'] or ''}: {errors}")
+        for field, by_label in record["evidence"].items():
+            for label, ngrams in by_label.items():
+                shown = ", ".join(f"`{ngram}` {weight:+.3f}" for ngram, weight in ngrams[:3])
+                lines.append(f"  - {field} `{label}`: {shown}")
     atomic_write(written[1], lambda handle: handle.write("\n".join(lines) + "\n"), mode="w")
     return written + pictures
 

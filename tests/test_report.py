@@ -75,3 +75,30 @@ def test_unseen_label_and_missing_field_are_clear_errors(tmp_path, small_model):
     path = _jsonl(tmp_path, [{"text": PORTAL_PAGE, "event_type": "other"}])
     with pytest.raises(CorpusError, match="no label field 'topics'"):
         evaluate_model(small_model, load_corpus(path))
+
+
+def test_every_wrong_label_of_a_misclassified_document_comes_with_ngrams_from_its_text(tmp_path, small_model):
+    from classify.text import normalize, syllable_tokenize
+
+    predicted = small_model.predict(PORTAL_PAGE).labels
+    wrong_event = next(c for c in small_model.classifier.classes_by_field["event_type"] if c != predicted["event_type"])
+    missed_topic = next(t for t in small_model.classifier.classes_by_field["topics"] if t not in predicted["topics"])
+    gold = {"event_type": wrong_event, "topics": [missed_topic]}  # every predicted topic is now extra
+    result = evaluate_model(small_model, load_corpus(_jsonl(tmp_path, [{"id": "p1", "text": PORTAL_PAGE, **gold}])))
+
+    (record,) = result["misclassified"]
+    evidence = record["evidence"]
+    assert set(evidence["event_type"]) == {predicted["event_type"], wrong_event}  # what won, and the truth
+    assert set(evidence["topics"]) == {missed_topic, *predicted["topics"]}  # each extra and each missed topic
+    tokens = " ".join(syllable_tokenize(normalize(PORTAL_PAGE)))
+    for by_label in evidence.values():
+        for ngrams in by_label.values():
+            assert ngrams and all(ngram.removeprefix("lead:") in tokens for ngram, _ in ngrams)
+    explained = small_model.explain(PORTAL_PAGE, k=6)["evidence"]  # the same n-grams explain shows
+    assert evidence["event_type"][predicted["event_type"]] == explained["event_type"][predicted["event_type"]]
+    assert all(evidence["topics"][t] == explained["topics"][t] for t in predicted["topics"])
+
+    write_report(result, tmp_path / "r")
+    report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    first_ngram, weight = evidence["topics"][missed_topic][0]
+    assert f"  - topics `{missed_topic}`: `{first_ngram}` {weight:+.3f}" in report
