@@ -26,7 +26,10 @@ __all__ = ["evaluate_model", "write_report", "expected_calibration_error"]
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, list]:
-    """ECE over equal-width confidence bins, and the bins as ``(mean conf, accuracy, count)``."""
+    """ECE over equal-width confidence bins, and the bins as ``(mean conf, accuracy, count)``.
+
+    An empty bin is ``(bin centre, None, 0)``: None, not NaN, so that metrics.json stays strict JSON.
+    """
     edges = np.linspace(0, 1, bins + 1)
     table, ece = [], 0.0
     for i in range(bins):
@@ -36,7 +39,7 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
             ece += mask.sum() / len(confidence) * abs(conf - acc)
             table.append((conf, acc, int(mask.sum())))
         else:
-            table.append((float((edges[i] + edges[i + 1]) / 2), float("nan"), 0))
+            table.append((float((edges[i] + edges[i + 1]) / 2), None, 0))
     return float(ece), table
 
 
@@ -158,7 +161,9 @@ def write_report(result: dict, out: str | Path, title: str = "Evaluation") -> li
     written = [out / "metrics.json", out / "report.md", out / "misclassified.jsonl"]
     metrics = {k: result[k] for k in ("n", "metrics", "calibration", "classes")}
     # Every file is replaced whole: a crash or Ctrl-C leaves the old report or the new, never a torn file.
-    atomic_write(written[0], lambda handle: json.dump(metrics, handle, ensure_ascii=False, indent=2), mode="w")
+    atomic_write(
+        written[0], lambda handle: json.dump(metrics, handle, ensure_ascii=False, indent=2, allow_nan=False), mode="w"
+    )
     atomic_write(
         written[2],
         lambda handle: handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in result["misclassified"]),
@@ -213,9 +218,12 @@ def _plots(result: dict, out: Path) -> list[Path]:
             bins = result["calibration"][name]["bins"]
             fig, ax = plt.subplots(figsize=(5.5, 5))
             ax.plot([0, 1], [0, 1], "--", color="grey", label="hiệu chuẩn hoàn hảo")
-            xs = [b[0] for b in bins if b[2]]
-            ys = [b[1] for b in bins if b[2]]
-            ax.plot(xs, ys, "o-", label="mô hình")
+            filled = [b for b in bins if b[2]]
+            ax.plot([b[0] for b in filled], [b[1] for b in filled], "o-", label="mô hình")
+            for conf, acc, count in filled:  # a point resting on 2 documents should not look like one on 200
+                ax.annotate(f"n={count}", (conf, acc), textcoords="offset points", xytext=(6, -12), fontsize=8)
+            ax.set_xlim(-0.02, 1.08)
+            ax.set_ylim(-0.06, 1.06)
             ax.set_xlabel("độ tin cậy (confidence)")
             ax.set_ylabel("độ chính xác (accuracy)")
             ax.set_title(f"Reliability – {name}: ECE = {result['calibration'][name]['ece']:.3f}")
@@ -227,7 +235,7 @@ def _plots(result: dict, out: Path) -> list[Path]:
             fig, ax = plt.subplots(figsize=(8, 0.6 * len(classes) + 1.8))
             ax.barh(y - 0.2, [per[c]["precision"] for c in classes], 0.4, label="precision")
             ax.barh(y + 0.2, [per[c]["recall"] for c in classes], 0.4, label="recall")
-            ax.set_yticks(y, classes)
+            ax.set_yticks(y, [f"{c} (n={per[c]['support']})" for c in classes])
             ax.set_xlim(0, 1.05)
             ax.set_title(f"Độ chính xác và độ phủ theo nhãn – {name}")
             ax.legend(loc="lower right")

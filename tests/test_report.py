@@ -42,7 +42,12 @@ def test_evaluate_writes_metrics_report_and_valid_pngs(tmp_path, small_model, se
     } <= names
     for png in out.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
-    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+
+    def refuse(constant):  # NaN or Infinity: not JSON (RFC 8259); browsers and most tools reject the file
+        raise ValueError(constant)
+
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"), parse_constant=refuse)
+    assert any(count == 0 for _, _, count in metrics["calibration"]["event_type"]["bins"])  # empty bins included
     assert metrics["metrics"]["event_type"]["n"] == len(docs)
     assert "ECE" in (out / "report.md").read_text(encoding="utf-8") or "calibration" in (out / "report.md").read_text(
         encoding="utf-8"
@@ -102,3 +107,30 @@ def test_every_wrong_label_of_a_misclassified_document_comes_with_ngrams_from_it
     report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     first_ngram, weight = evidence["topics"][missed_topic][0]
     assert f"  - topics `{missed_topic}`: `{first_ngram}` {weight:+.3f}" in report
+
+
+def test_charts_show_how_many_documents_each_point_and_bar_rests_on(tmp_path, small_model, seed_corpus, monkeypatch):
+    import matplotlib.pyplot
+
+    import classify.report as report
+
+    captured = {}
+
+    def keep_texts(fig, path):
+        ax = fig.axes[0]
+        captured[path.name] = [t.get_text() for t in ax.texts] + [t.get_text() for t in ax.get_yticklabels()]
+        matplotlib.pyplot.close(fig)
+        return path
+
+    monkeypatch.setattr(report, "_save", keep_texts)
+    docs = seed_corpus.documents[2:60:4]
+    result = evaluate_model(
+        small_model, load_corpus(_jsonl(tmp_path, [{"id": d.id, "text": d.text, **d.labels} for d in docs]))
+    )
+    write_report(result, tmp_path / "r")
+
+    counts = [int(t.removeprefix("n=")) for t in captured["reliability_event_type.png"] if t.startswith("n=")]
+    assert sum(counts) == len(docs)  # every document sits in exactly one annotated bin
+    support = result["metrics"]["topics"]["per_label"]
+    ticks = captured["per_label_topics.png"]
+    assert all(f"{label} (n={support[label]['support']})" in ticks for label in support)
