@@ -148,15 +148,24 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     import classify
+    from classify.explain import format_explanation
     from classify.sources import read_article_file
 
     model = classify.load(args.model)
-    failures = 0
+    as_text = args.format == "text" or (args.format is None and sys.stdout.isatty())
+    failures = shown = 0
     for name in args.files:
         try:
             text, title = read_article_file(name)
-            explanation = model.explain(text, title=title, k=args.top, sentences=args.sentences, source=name)
-            _print_json({"file": name, **explanation})
+            explanation = {
+                "file": name,
+                **model.explain(text, title=title, k=args.top, sentences=args.sentences, source=name),
+            }
+            if as_text:
+                print(("\n" if shown else "") + format_explanation(explanation))
+            else:
+                _print_json(explanation)
+            shown += 1
         except ClassifyError as exc:
             failures += 1
             print(f"classify: {exc}", file=sys.stderr)
@@ -260,9 +269,15 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="folder for metrics.json, report.md, PNG charts, misclassified.jsonl")
     ev.set_defaults(func=_cmd_evaluate)
 
-    ex = sub.add_parser("explain", help="top n-grams behind each decision and the summary ranking, as JSON")
+    ex = sub.add_parser("explain", help="top n-grams behind each decision and the summary ranking")
     ex.add_argument("files", nargs="+")
     ex.add_argument("--model")
+    ex.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default=None,
+        help="text (the default on a terminal) or one JSON object per file (the default when piped)",
+    )
     ex.add_argument("--top", type=_at_least(1), default=8, help="n-grams per label (default 8)")
     ex.add_argument("--sentences", type=_at_least(1), default=3)
     ex.set_defaults(func=_cmd_explain)

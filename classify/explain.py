@@ -13,7 +13,7 @@ import numpy as np
 from classify.model import ArticleClassifier
 from classify.text import PreparedText
 
-__all__ = ["label_weights", "top_contributions", "explain"]
+__all__ = ["label_weights", "top_contributions", "explain", "format_explanation"]
 
 
 def label_weights(head, label) -> np.ndarray | None:
@@ -82,3 +82,42 @@ def explain(model, doc: PreparedText, *, k: int = 8, sentences: int = 3) -> dict
             for r in sorted(ranked, key=lambda r: -r.score)
         ],
     }
+
+
+def format_explanation(explanation: dict, *, width: int = 110) -> str:
+    """Render an :func:`explain` result as plain text for a terminal.
+
+    Parameters
+    ----------
+    explanation : dict
+        As returned by :func:`explain` (a ``"file"`` key, if present, heads the text).
+    width : int, default=110
+        Summary sentences longer than this are cut with an ellipsis (the JSON form keeps them whole).
+
+    Returns
+    -------
+    str
+        Labels with their probabilities, the signed n-grams behind each, and the summary ranking.
+    """
+    lines = []
+    if explanation.get("file"):
+        lines.append(str(explanation["file"]))
+    dated = f"  ({explanation['date']})" if explanation.get("date") else ""
+    lines.append(f"title: {explanation.get('title') or '(none found)'}{dated}")
+    lines.append("(lead: marks n-grams of the headline and first sentences; every digit is read as 0)")
+    for field, scores in explanation["scores"].items():
+        decided = explanation["labels"][field]
+        shown = decided if isinstance(decided, str) else ", ".join(decided) or "(none)"
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        lines += ["", f"{field}: {shown}", "  probabilities: " + " · ".join(f"{label} {p:.3f}" for label, p in ranked)]
+        for label, ngrams in explanation["evidence"].get(field, {}).items():
+            lines.append(f"  n-grams behind {label} (signed contribution to its score):")
+            lines += [f"    {weight:+.4f}  {ngram}" for ngram, weight in ngrams]
+    lines += ["", "summary candidates, best first (* = in the summary; #n = sentence position):"]
+    for candidate in explanation["summary"]:
+        text = candidate["text"]
+        if len(text) > width:
+            text = text[: width - 1].rstrip() + "…"
+        mark = "*" if candidate["selected"] else " "
+        lines.append(f"  {mark} #{candidate['position']:<3} {candidate['score']:.4f}  {text}")
+    return "\n".join(lines)

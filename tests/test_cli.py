@@ -173,3 +173,27 @@ def test_ctrl_c_during_train_is_one_line_and_writes_no_model(tmp_path):
     assert proc.returncode == 130
     assert seen[-1] == "classify: interrupted\n" and not any("Traceback" in line for line in seen)
     assert not list(tmp_path.iterdir())
+
+
+def test_explain_prints_readable_text_on_a_terminal_and_json_when_piped(tmp_path, capsys, monkeypatch):
+    article = tmp_path / "bai.txt"
+    article.write_text(PORTAL_PAGE, encoding="utf-8")
+
+    assert main(["explain", str(article), "--top", "3", "--sentences", "2"]) == 0  # captured: not a terminal
+    record = json.loads(capsys.readouterr().out)
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["explain", str(article), "--top", "3", "--sentences", "2"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"{article}\ntitle: {record['title']}")
+    for field, decided in record["labels"].items():
+        shown = decided if isinstance(decided, str) else ", ".join(decided)
+        assert f"\n{field}: {shown}\n" in text
+        for label, ngrams in record["evidence"][field].items():
+            block = text.split(f"  n-grams behind {label} (signed contribution to its score):\n")[1]
+            assert block.splitlines()[:3] == [f"    {weight:+.4f}  {ngram}" for ngram, weight in ngrams]
+    candidates = text.split("sentence position):\n")[1].splitlines()
+    assert len(candidates) == len(record["summary"]) and sum(line.startswith("  *") for line in candidates) == 2
+
+    assert main(["explain", "--format", "json", str(article)]) == 0  # a terminal, but JSON asked for
+    assert json.loads(capsys.readouterr().out)["labels"] == record["labels"]

@@ -71,3 +71,22 @@ def test_top_contributions_are_the_largest_in_absolute_value():
     row = csr_matrix(np.array([[0.5, 0.0, 1.0, 2.0]]))
     weights = np.array([-4.0, 9.0, 1.0, 0.25])
     assert top_contributions(row, weights, ["a", "b", "c", "d"], k=2) == [("a", -2.0), ("c", 1.0)]
+
+
+def test_format_explanation_cuts_long_sentences_only_in_the_text_form():
+    from classify.explain import format_explanation
+
+    long_sentence = "Sở Thông tin và Truyền thông tỉnh Bắc Kạn " * 6
+    explanation = {
+        "title": "Hội nghị tổng kết",
+        "date": None,
+        "labels": {"event_type": "annual_review", "topics": []},
+        "scores": {"event_type": {"annual_review": 0.9, "other": 0.1}, "topics": {"it_egov": 0.2}},
+        "evidence": {"event_type": {"annual_review": [("lead:tổng kết", 0.05)]}, "topics": {}},
+        "summary": [{"position": 4, "score": 0.31, "selected": True, "text": long_sentence}],
+    }
+    text = format_explanation(explanation, width=60)
+    assert "topics: (none)" in text and "annual_review 0.900 · other 0.100" in text
+    assert "    +0.0500  lead:tổng kết" in text
+    (line,) = [line for line in text.splitlines() if line.startswith("  * #4")]
+    assert line.endswith("…") and len(line.split("0.3100  ")[1]) == 60
