@@ -78,7 +78,9 @@ def main() -> int:
     parser.add_argument("--limit-test", type=int, default=None)
     parser.add_argument("--tokenizers", nargs="+", default=["syllable"], choices=["syllable", "word"])
     parser.add_argument("--ngram", type=int, nargs=2, default=[1, 2])
-    parser.add_argument("--C", type=float, default=0.5)
+    # C=1 is what 10-fold CV on the training set picks among 0.5 and 1 (93.15% vs 93.04%; the test set is
+    # not consulted); the product's own default stays 0.5, chosen by grouped CV on seeds/.
+    parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--min-df", type=int, default=2)
     parser.add_argument("--max-df", type=float, default=1.0)
     parser.add_argument("--lead-weight", type=float, default=0.0)
