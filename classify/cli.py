@@ -75,6 +75,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
         params["C"] = args.C
     if args.lead_weight is not None:
         params["lead_weight"] = args.lead_weight
+    if args.min_df is not None:
+        params["min_df"] = args.min_df
+    if args.max_features is not None:
+        params["max_features"] = args.max_features or None
     estimator = build_classifier(**params)
     metrics = None
     if args.folds >= 2:
@@ -290,6 +294,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--C", type=_positive_float, default=None, help="SVM regularisation (default 0.5)")
     t.add_argument(
         "--lead-weight", type=_at_least(0.0, float), default=None, help="weight of the headline+lead features"
+    )
+    t.add_argument(
+        "--min-df", type=_at_least(1), default=None, help="drop n-grams in fewer articles than this (default 1)"
+    )
+    t.add_argument(
+        "--max-features",
+        type=_at_least(0),
+        default=None,
+        help="keep the N most frequent n-grams per block; 0 for no cap (default 500,000)",
     )
     t.add_argument("--label-fields", nargs="+", default=None, help="only these label fields (default: all)")
     t.set_defaults(func=_cmd_train)

@@ -41,6 +41,9 @@ def lead_text(doc: PreparedText, sentences: int) -> str:
     return "\n".join(part for part in [doc.title or "", *doc.lead_sentences(sentences)] if part)
 
 
+DEFAULT_MAX_FEATURES = 500_000
+
+
 class ArticleVectorizer(TransformerMixin, BaseEstimator):
     """TF-IDF of the whole article stacked with a weighted TF-IDF of headline + lead.
 
@@ -53,8 +56,12 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         Token n-gram range of both blocks.
     min_df : int or float, default=1
     max_df : float, default=1.0
-    max_features : int, optional
-        Vocabulary cap of the whole-article block.
+    max_features : int or None, default=500_000
+        Vocabulary cap of each block (whole article, headline+lead): the most
+        frequent n-grams are kept. It bounds the model on large corpora (on
+        11,253 VNTC articles: 4.8M n-grams and a 301 MB model uncapped) and
+        does not bind on small ones (``seeds/``: 209k n-grams in all). None:
+        no cap.
     sublinear_tf : bool, default=True
     lead_weight : float, default=1.0
         Scale of the headline+lead block; 0 disables it.
@@ -78,7 +85,7 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         ngram_range: tuple[int, int] = (1, 3),
         min_df: int | float = 1,
         max_df: float = 1.0,
-        max_features: int | None = None,
+        max_features: int | None = DEFAULT_MAX_FEATURES,
         sublinear_tf: bool = True,
         lead_weight: float = 1.0,
         lead_sentences: int = 3,
@@ -123,7 +130,7 @@ class ArticleVectorizer(TransformerMixin, BaseEstimator):
         blocks = [self.body_vectorizer_.fit_transform([full_text(d) for d in docs])]
         self.lead_vectorizer_ = None
         if self.lead_weight > 0:
-            self.lead_vectorizer_ = self._vectorizer(None)
+            self.lead_vectorizer_ = self._vectorizer(self.max_features)
             lead = self.lead_vectorizer_.fit_transform([lead_text(d, self.lead_sentences) for d in docs])
             blocks.append(lead * self.lead_weight)
         matrix = sp.hstack(blocks, format="csr")

@@ -27,7 +27,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from classify.compact import CompactFrozenSet
-from classify.features import ArticleLike, ArticleVectorizer, as_prepared
+from classify.features import DEFAULT_MAX_FEATURES, ArticleLike, ArticleVectorizer, as_prepared
 from classify.runtime import (
     COVERAGE_SYLLABLES,
     KNOWN,
@@ -66,7 +66,8 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
     min_df : int or float, default=1
     max_df : float or int, default=1.0
         N-grams in more than this share (or number) of training articles are dropped.
-    max_features : int, optional
+    max_features : int or None, default=500_000
+        Vocabulary cap of each TF-IDF block (see :class:`ArticleVectorizer`).
     sublinear_tf : bool, default=True
     lead_weight : float, default=1.0
         Weight of the headline + lead TF-IDF block (see :class:`ArticleVectorizer`).
@@ -108,7 +109,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         ngram_range: tuple[int, int] = (1, 3),
         min_df: int | float = 1,
         max_df: float | int = 1.0,
-        max_features: int | None = None,
+        max_features: int | None = DEFAULT_MAX_FEATURES,
         sublinear_tf: bool = True,
         lead_weight: float = 1.0,
         lead_sentences: int = 3,

@@ -2,10 +2,12 @@ import json
 import subprocess
 import sys
 
+import joblib
 import pytest
 from conftest import PORTAL_PAGE, SEEDS
 
 from classify.cli import main
+from classify.features import DEFAULT_MAX_FEATURES
 
 
 def test_predict_prints_one_utf8_json_object_per_file(tmp_path, capsys):
@@ -46,6 +48,24 @@ def test_train_command_writes_model_and_manifest(tmp_path, capsys):
     manifest = json.loads((tmp_path / "m.manifest.json").read_text(encoding="utf-8"))
     assert manifest["corpus"]["documents"] == 40 and manifest["cv_metrics"]["event_type"]["n"] == 40
     assert main(["predict", "--model", str(out), str(corpus / json.loads(labels[0])["file"])]) == 0
+    assert manifest["params"]["max_features"] == DEFAULT_MAX_FEATURES and manifest["params"]["min_df"] == 1
+
+    capped = tmp_path / "capped.joblib"
+    assert (
+        main(
+            ["train", "--data", str(corpus), "--out", str(capped), "--folds", "0", "--min-df", "2"]
+            + ["--max-features", "300"]
+        )
+        == 0
+    )
+    vectorizer = joblib.load(capped).classifier.vectorizer_
+    assert vectorizer.min_df == 2 and len(vectorizer.body_vectorizer_.vocabulary_) == 300
+    assert len(vectorizer.lead_vectorizer_.vocabulary_) == 300  # the cap holds for the lead block too
+    assert main(["train", "--data", str(corpus), "--out", str(capped), "--folds", "0", "--max-features", "0"]) == 0
+    assert joblib.load(capped).classifier.vectorizer_.max_features is None  # 0: no cap
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert f"(default {DEFAULT_MAX_FEATURES:,})" in " ".join(capsys.readouterr().out.split())
 
 
 def test_usage_errors_exit_non_zero(tmp_path):
