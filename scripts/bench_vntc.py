@@ -3,7 +3,7 @@
 Usage:
     python scripts/bench_vntc.py [--data ../shared/data/vntc] [--limit-train N] [--limit-test N]
                                  [--tokenizers syllable [word]] [--ngram 1 2] [--C 0.5] [--min-df 2]
-                                 [--max-df 1.0] [--lead-weight 0]
+                                 [--max-df 1.0] [--max-features 500000] [--lead-weight 0]
 
 Trains on train.jsonl.gz (field `label` -> one single-label head) with `classify.training.train`
 (what `classify train` runs), scores test.jsonl.gz with `classify.report.evaluate_model` (what
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classify.corpus import Corpus, load_corpus  # noqa: E402
+from classify.features import DEFAULT_MAX_FEATURES  # noqa: E402
 from classify.model import ArticleClassifier  # noqa: E402
 from classify.report import evaluate_model  # noqa: E402
 from classify.text import prepare  # noqa: E402
@@ -43,6 +44,7 @@ def run(train_corpus: Corpus, test: Corpus, tokenizer: str, args: argparse.Names
         ngram_range=tuple(args.ngram),
         min_df=args.min_df,
         max_df=args.max_df,
+        max_features=args.max_features or None,
         C=args.C,
         lead_weight=args.lead_weight,
         abstain_label=None,
@@ -83,6 +85,7 @@ def main() -> int:
     parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--min-df", type=int, default=2)
     parser.add_argument("--max-df", type=float, default=1.0)
+    parser.add_argument("--max-features", type=int, default=DEFAULT_MAX_FEATURES, help="per block; 0: no cap")
     parser.add_argument("--lead-weight", type=float, default=0.0)
     args = parser.parse_args()
     if not (args.data / "train.jsonl.gz").exists():
@@ -93,7 +96,7 @@ def main() -> int:
     print(
         f"VNTC: train {len(train)} docs, test {len(test)} docs, {len(train.label_set('label'))} labels; "
         f"ngram {tuple(args.ngram)}, C={args.C}, min_df={args.min_df}, max_df={args.max_df}, "
-        f"lead_weight={args.lead_weight}"
+        f"max_features={args.max_features or None}, lead_weight={args.lead_weight}"
     )
     results = []
     for tokenizer in args.tokenizers:
