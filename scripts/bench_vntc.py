@@ -2,7 +2,7 @@
 
 Usage:
     python scripts/bench_vntc.py [--data ../shared/data/vntc] [--limit-train N] [--limit-test N]
-                                 [--tokenizers syllable [word]] [--ngram 1 2] [--C 0.5] [--min-df 2]
+                                 [--tokenizers syllable [word]] [--ngram 1 2] [--C 1.0] [--min-df 2]
                                  [--max-df 1.0] [--max-features 500000] [--lead-weight 0]
 
 Trains on train.jsonl.gz (field `label` -> one single-label head) with `classify.training.train`
