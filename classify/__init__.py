@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
-    from classify.prediction import Prediction
-    from classify.predictor import ArticleModel
+    from classify.model.prediction import Prediction
+    from classify.model.predictor import ArticleModel
 
 __all__ = ["__version__", "predict", "predict_many", "summarize", "load", "default_model_path", "label_files"]
 
@@ -23,8 +23,8 @@ _default_model: ArticleModel | None = None
 
 
 def default_model_path():
-    """Path of the shipped default model (see :mod:`classify.models_path`)."""
-    from classify.models_path import default_model_path as _path
+    """Path of the shipped default model (see :mod:`classify.model.models_path`)."""
+    from classify.model.models_path import default_model_path as _path
 
     return _path()
 
@@ -45,9 +45,9 @@ def load(path: Any = None, *, trust: bool = False) -> ArticleModel:
         Object with ``predict``, ``predict_many`` and ``summarizer``.
     """
     from classify.errors import ModelError
-    from classify.models_path import resolve_model_path
-    from classify.persist import load_model
-    from classify.predictor import ArticleModel
+    from classify.model.models_path import resolve_model_path
+    from classify.model.persist import load_model
+    from classify.model.predictor import ArticleModel
 
     resolved = resolve_model_path(path)
     model, manifest = load_model(resolved, trust=trust)
@@ -122,6 +122,6 @@ def summarize(text: str, *, title: str | None = None, sentences: int = 3, max_ch
 
 def label_files(*args: Any, **kwargs: Any):
     """Label files in batch; see :func:`classify.batch.label_files`."""
-    from classify.batch import label_files as _label_files
+    from classify.batch.labelling import label_files as _label_files
 
     return _label_files(*args, **kwargs)

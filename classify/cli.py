@@ -9,9 +9,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from classify.batch import DEFAULT_CHUNK_SIZE
+from classify.batch.labelling import DEFAULT_CHUNK_SIZE
+from classify.batch.output import FORMATS, partial_paths
 from classify.errors import ClassifyError
-from classify.output import FORMATS, partial_paths
 
 INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
@@ -24,7 +24,7 @@ def _print_json(obj: dict) -> None:
 
 def _cmd_predict(args: argparse.Namespace) -> int:
     import classify
-    from classify.sources import read_article_file
+    from classify.batch.sources import read_article_file
 
     model = classify.load(args.model)
     failures = 0
@@ -42,7 +42,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
 def _cmd_summarize(args: argparse.Namespace) -> int:
     import classify
-    from classify.sources import read_article_file
+    from classify.batch.sources import read_article_file
 
     model = classify.load(args.model)
     failures = 0
@@ -59,9 +59,9 @@ def _cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from classify.corpus import load_corpus
-    from classify.evaluate import format_metrics
-    from classify.persist import check_model_target
+    from classify.corpus.reader import load_corpus
+    from classify.evaluate.metrics import format_metrics
+    from classify.model.persist import check_model_target
     from classify.training import build_classifier, cross_validate, prepare_corpus, save_trained, train
 
     started = time.perf_counter()
@@ -97,7 +97,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
 
 def _cmd_label(args: argparse.Namespace) -> int:
-    from classify.batch import label_files
+    from classify.batch.labelling import label_files
 
     try:
         summary = label_files(
@@ -132,9 +132,9 @@ def _cmd_label(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import classify
-    from classify.corpus import load_corpus
-    from classify.evaluate import format_metrics
-    from classify.report import evaluate_model, report_folder, write_report
+    from classify.corpus.reader import load_corpus
+    from classify.evaluate.metrics import format_metrics
+    from classify.evaluate.report import evaluate_model, report_folder, write_report
 
     if args.out:
         report_folder(args.out, create=False)  # fail before the evaluation, not after it
@@ -152,8 +152,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     import classify
-    from classify.explain import format_explanation
-    from classify.sources import read_article_file
+    from classify.batch.sources import read_article_file
+    from classify.model.explain import format_explanation
 
     model = classify.load(args.model)
     as_text = args.format == "text" or (args.format is None and sys.stdout.isatty())
@@ -208,7 +208,7 @@ def _folds(value: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``classify`` command."""
-    from classify.models_path import DEFAULT_MODEL_NAME
+    from classify.model.models_path import DEFAULT_MODEL_NAME
 
     parser = argparse.ArgumentParser(prog="classify", description="Label and summarize Vietnamese news articles.")
     sub = parser.add_subparsers(dest="command", required=True)

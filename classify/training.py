@@ -9,12 +9,12 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 
-from classify.corpus import Corpus
-from classify.evaluate import evaluate_labels
-from classify.model import ArticleClassifier
-from classify.persist import save_model
-from classify.predictor import ArticleModel
-from classify.summarizer import TextRankSummarizer
+from classify.corpus.reader import Corpus
+from classify.evaluate.metrics import evaluate_labels
+from classify.model.classifier import ArticleClassifier
+from classify.model.persist import save_model
+from classify.model.predictor import ArticleModel
+from classify.summarizers.summarizer import TextRankSummarizer
 from classify.text import PreparedText, prepare
 
 __all__ = ["build_classifier", "cross_validate", "train", "save_trained", "prepare_corpus"]

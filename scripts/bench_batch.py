@@ -47,14 +47,14 @@ def write_input(records: list[dict], n: int, path: Path) -> None:
 
 
 # Makes --jobs use joblib's loky workers even where classify would fork them (--compare-loky).
-FORCE_LOKY = "import classify.parallel; classify.parallel.forks_workers = lambda: False; "
+FORCE_LOKY = "import classify.batch.parallel; classify.batch.parallel.forks_workers = lambda: False; "
 
 
 def _label_command(
     input_path: Path, jobs: int, output: Path, scheduler: str | None, *, loky: bool = False
 ) -> list[str]:
     code = (FORCE_LOKY if loky else "") + (
-        "import resource, sys, time; from classify.batch import label_files; t = time.perf_counter(); "
+        "import resource, sys, time; from classify.batch.labelling import label_files; t = time.perf_counter(); "
         f"label_files([{str(input_path)!r}], {str(output)!r}, jobs={jobs}, force=True, scheduler={scheduler!r}); "
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     )

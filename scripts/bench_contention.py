@@ -29,8 +29,8 @@ def _child(start: float, task: str, data: str, docs: int) -> None:
     if task == "label":
         import itertools
 
-        from classify.batch import label_documents
-        from classify.sources import iter_documents
+        from classify.batch.labelling import label_documents
+        from classify.batch.sources import iter_documents
 
         articles = list(itertools.islice(iter_documents([data]), docs))
         list(label_documents(articles[:1]))  # loads the model outside the timing

@@ -6,7 +6,7 @@ Each record has ``id``, ``title``, ``text`` (one sentence per line) and ``summar
 newspaper's own lead, the reference). Every system sees the same sentence list, the
 sentences of ``prepare(text, title=title)``: Lead-k takes the first k of them, sumy's
 TextRank and LexRank get a document built from them, ours gets the prepared text.
-ROUGE is computed by :mod:`classify.rouge` (lowercased syllables, punctuation dropped).
+ROUGE is computed by :mod:`classify.summarizers.rouge` (lowercased syllables, punctuation dropped).
 Times are wall-clock milliseconds per document of the summarizing call only
 (``prepare`` is shared by all systems and not counted; for sumy, building its
 document model is counted, as it is where sumy tokenises).
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from classify.rouge import ROUGE_KEYS, corpus_rouge  # noqa: E402
+from classify.summarizers.rouge import ROUGE_KEYS, corpus_rouge  # noqa: E402
 from classify.text import PreparedText, prepare, split_sentences, syllable_tokenize  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "vietnews_val_1000.jsonl"
@@ -146,7 +146,7 @@ def format_ratios(results: dict[str, dict[str, float]]) -> str:
 
 def _with_class_defaults(summarizer):
     """A TextRankSummarizer with the class defaults and ``summarizer``'s fitted IDF, or None if they are the same."""
-    from classify.summarizer import TextRankSummarizer
+    from classify.summarizers.summarizer import TextRankSummarizer
 
     if not isinstance(summarizer, TextRankSummarizer):
         return None

@@ -6,7 +6,7 @@ Usage:
                                  [--max-df 1.0] [--max-features 500000] [--lead-weight 0]
 
 Trains on train.jsonl.gz (field `label` -> one single-label head) with `classify.training.train`
-(what `classify train` runs), scores test.jsonl.gz with `classify.report.evaluate_model` (what
+(what `classify train` runs), scores test.jsonl.gz with `classify.evaluate.report.evaluate_model` (what
 `classify evaluate` runs), and prints accuracy, macro-F1, training time and prediction throughput
 on one core: from raw text (cleaning + features + classifier) and after cleaning. With two
 tokenizers it also prints their throughput ratio. Public anchors on the full test set:
@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from classify.corpus import Corpus, load_corpus  # noqa: E402
-from classify.features import DEFAULT_MAX_FEATURES  # noqa: E402
-from classify.model import ArticleClassifier  # noqa: E402
-from classify.report import evaluate_model  # noqa: E402
+from classify.corpus.reader import Corpus, load_corpus  # noqa: E402
+from classify.evaluate.report import evaluate_model  # noqa: E402
+from classify.features.vectorizer import DEFAULT_MAX_FEATURES  # noqa: E402
+from classify.model.classifier import ArticleClassifier  # noqa: E402
 from classify.text import prepare  # noqa: E402
 from classify.training import train  # noqa: E402
 

@@ -28,7 +28,7 @@ from bench_batch import FORCE_LOKY, ROOT, bench_parser, read_records, write_inpu
 
 def _command(input_path: Path, output: Path, jobs: int, loky: bool) -> list[str]:
     code = (FORCE_LOKY if loky else "") + (
-        "import time; t = time.perf_counter(); from classify.batch import label_files; "
+        "import time; t = time.perf_counter(); from classify.batch.labelling import label_files; "
         f"label_files([{str(input_path)!r}], {str(output)!r}, jobs={jobs}, force=True); "
         "print(time.perf_counter() - t)"
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from classify.overlap import article_words, near_duplicates, shared_runs, words  # noqa: E402
+from classify.corpus.overlap import article_words, near_duplicates, shared_runs, words  # noqa: E402
 
 ORIGINALS = frozenset(
     {

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from classify.corpus import load_corpus  # noqa: E402
+from classify.corpus.reader import load_corpus  # noqa: E402
 
 LENGTH_BANDS = [(0, 700, "< 700"), (700, 1500, "700-1,499"), (1500, 3000, "1,500-2,999"), (3000, 10**9, ">= 3,000")]
 YEAR_BANDS = [(2005, 2012, "2005-2012"), (2013, 2019, "2013-2019"), (2020, 2026, "2020-2026")]

@@ -15,8 +15,17 @@ EVENT_CUES = {  # first match in the headline+lead wins, in this order (TAXONOMY
 }
 TOPIC_CUES = {
     "post_telecom": ["bưu chính", "viễn thông", "thuê bao", "bưu điện", "cáp quang", "băng rộng", "4g", "5g", "tần số"],
-    "it_egov": ["chính quyền điện tử", "dịch vụ công trực tuyến", "một cửa", "cổng thông tin điện tử",
-                "chữ ký số", "thư điện tử", "ứng dụng công nghệ thông tin", "trung tâm dữ liệu", "phần mềm"],
+    "it_egov": [
+        "chính quyền điện tử",
+        "dịch vụ công trực tuyến",
+        "một cửa",
+        "cổng thông tin điện tử",
+        "chữ ký số",
+        "thư điện tử",
+        "ứng dụng công nghệ thông tin",
+        "trung tâm dữ liệu",
+        "phần mềm",
+    ],
     "digital_transformation": ["chuyển đổi số", "đô thị thông minh", "kinh tế số", "xã hội số", "công nghệ số"],
     "press_publishing": ["báo chí", "xuất bản", "nhà báo", "phóng viên", "in ấn", "thông tin đối ngoại"],
     "broadcasting": ["phát thanh", "truyền hình", "truyền thanh", "đài pt-th"],

@@ -10,7 +10,7 @@ Summarizers are built as ``TextRankSummarizer(**params)`` with the fitted vocabu
 IDF of the shipped model (or, with ``--fit-seeds``, fitted on the project's seeds), so no
 retraining is needed. The best settings and their scores on each half of the data (a
 check against overfitting) are printed; copy them into the defaults of
-:class:`classify.summarizer.TextRankSummarizer` and retrain the model.
+:class:`classify.summarizers.summarizer.TextRankSummarizer` and retrain the model.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from bench_summarize import DEFAULT_DATA, ROOT, lead, load_records, prepare_reco
 
 sys.path.insert(0, str(ROOT))
 
-from classify.rouge import ROUGE_KEYS, rouge_l, rouge_n, rouge_tokenize  # noqa: E402
-from classify.summarizer import TextRankSummarizer  # noqa: E402
+from classify.summarizers.rouge import ROUGE_KEYS, rouge_l, rouge_n, rouge_tokenize  # noqa: E402
+from classify.summarizers.summarizer import TextRankSummarizer  # noqa: E402
 from classify.text import PreparedText  # noqa: E402
 
 GRID: dict[str, list] = {
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     docs = prepare_records(records)
     references = [rouge_tokenize(r["summary"]) for r in records]
     if args.fit_seeds:
-        from classify.corpus import load_corpus
+        from classify.corpus.reader import load_corpus
         from classify.training import prepare_corpus
 
         vectorizer = TextRankSummarizer().fit(prepare_corpus(load_corpus(ROOT / "seeds"))).vectorizer_

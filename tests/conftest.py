@@ -22,7 +22,7 @@ def default_model():
 
 @pytest.fixture(scope="session")
 def seed_corpus():
-    from classify.corpus import load_corpus
+    from classify.corpus.reader import load_corpus
 
     return load_corpus(SEEDS)
 
@@ -30,7 +30,7 @@ def seed_corpus():
 @pytest.fixture(scope="session")
 def small_model(seed_corpus):
     """A model trained in the test session on every fourth corpus article (fast, deterministic)."""
-    from classify.corpus import Corpus
+    from classify.corpus.reader import Corpus
     from classify.training import train
 
     subset = Corpus(seed_corpus.documents[::4], seed_corpus.label_fields, "subset")

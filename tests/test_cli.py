@@ -7,7 +7,7 @@ import pytest
 from conftest import PORTAL_PAGE, SEEDS
 
 from classify.cli import main
-from classify.features import DEFAULT_MAX_FEATURES
+from classify.features.vectorizer import DEFAULT_MAX_FEATURES
 
 
 def test_predict_prints_one_utf8_json_object_per_file(tmp_path, capsys):
@@ -122,7 +122,7 @@ def test_predict_summarize_and_explain_read_an_html_page_as_label_does(tmp_path,
 
 
 def test_a_bad_out_fails_before_any_training_or_evaluation(tmp_path, monkeypatch, capsys):
-    import classify.report
+    import classify.evaluate.report
     import classify.training
 
     def never(*args, **kwargs):
@@ -130,7 +130,7 @@ def test_a_bad_out_fails_before_any_training_or_evaluation(tmp_path, monkeypatch
 
     monkeypatch.setattr(classify.training, "cross_validate", never)
     monkeypatch.setattr(classify.training, "train", never)
-    monkeypatch.setattr(classify.report, "evaluate_model", never)
+    monkeypatch.setattr(classify.evaluate.report, "evaluate_model", never)
     (tmp_path / "report").write_text("x", encoding="utf-8")
     assert main(["train", "--data", str(SEEDS), "--out", str(tmp_path)]) == 2
     assert main(["evaluate", "--data", str(SEEDS), "--out", str(tmp_path / "report" / "sub")]) == 2
@@ -144,7 +144,7 @@ def test_ctrl_c_during_label_is_one_line_and_the_run_resumes(tmp_path, jobs):
     import signal
     import time
 
-    from classify.batch import label_files
+    from classify.batch.labelling import label_files
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -2,8 +2,8 @@ from collections import Counter
 
 import pytest
 
-from classify.corpus import Corpus
-from classify.model import ArticleClassifier
+from classify.corpus.reader import Corpus
+from classify.model.classifier import ArticleClassifier
 from classify.training import cross_validate, prepare_corpus, train
 
 

@@ -1,0 +1,268 @@
+"""Read labelled corpora: a folder of ``.txt`` files with ``labels.jsonl``, or a JSONL file.
+
+Folder format (what ``seeds/`` uses)::
+
+    seeds/000_bb1379ce06b94f8d.txt
+    seeds/labels.jsonl    {"file": "000_bb1379ce06b94f8d.txt", "event_type": "annual_review",
+                           "topics": ["post_telecom", "it_egov"], "group": "g1", "note": "..."}
+
+JSONL format (one record per line, optionally gzip-compressed)::
+
+    {"id": "a1", "title": "...", "text": "...", "event_type": "other", "topics": []}
+
+Labels are data. Every field other than the reserved ones (``file``, ``id``,
+``text``, ``title``, ``note``, ``group``, ``meta``, ``source``, ``date``) is a label
+field: a string value makes a single-label head, a list value a multi-label head.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from classify.errors import CorpusError, InputError
+from classify.text.reading import iter_jsonl_lines, open_binary, read_text_file
+
+__all__ = ["LabelledDocument", "Corpus", "load_corpus", "iter_jsonl", "RESERVED_FIELDS"]
+
+RESERVED_FIELDS = frozenset({"file", "id", "text", "title", "note", "group", "meta", "source", "date"})
+LABELS_FILE = "labels.jsonl"
+
+
+@dataclass(frozen=True)
+class LabelledDocument:
+    """One training or evaluation article with its labels.
+
+    Attributes
+    ----------
+    id : str
+        File name or record id.
+    text : str
+        Raw article text.
+    title : str or None
+        Headline if the record gives one separately.
+    labels : dict
+        ``{field: str}`` for single-label fields, ``{field: list[str]}`` for multi-label ones.
+    group : str
+        Cross-validation group: documents sharing it are never split across folds.
+    meta : dict
+        The record's free-form ``meta`` object (year, place, kind ...), unused by training.
+    """
+
+    id: str
+    text: str
+    title: str | None
+    labels: dict
+    group: str
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Corpus:
+    """A labelled corpus.
+
+    Attributes
+    ----------
+    documents : list of LabelledDocument
+    label_fields : dict
+        ``{field: "single" | "multi"}`` in the order first seen.
+    source : str
+        Where it was read from.
+    """
+
+    documents: list[LabelledDocument]
+    label_fields: dict[str, str]
+    source: str
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    @property
+    def texts(self) -> list[str]:
+        """Raw texts in corpus order."""
+        return [doc.text for doc in self.documents]
+
+    @property
+    def titles(self) -> list[str | None]:
+        """Titles given by the records (None where the text carries its own)."""
+        return [doc.title for doc in self.documents]
+
+    @property
+    def labels(self) -> list[dict]:
+        """Label dicts in corpus order (the ``y`` of :class:`classify.model.ArticleClassifier`)."""
+        return [doc.labels for doc in self.documents]
+
+    @property
+    def groups(self) -> list[str]:
+        """Cross-validation groups in corpus order."""
+        return [doc.group for doc in self.documents]
+
+    def label_set(self, name: str) -> list[str]:
+        """Sorted distinct labels of one field."""
+        values: set[str] = set()
+        for labels in self.labels:
+            value = labels[name]
+            values.update(value if isinstance(value, list) else [value])
+        return sorted(values)
+
+    def fingerprint(self) -> str:
+        """sha256 over ids, texts and labels: identifies the training data in a manifest."""
+        digest = hashlib.sha256()
+        for doc in self.documents:
+            record = json.dumps([doc.id, doc.title, doc.text, doc.labels], ensure_ascii=False, sort_keys=True)
+            digest.update(record.encode("utf-8"))
+        return digest.hexdigest()
+
+
+def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict | InputError]]:
+    """Yield ``(line_number, record)`` for each non-blank line of a JSONL file.
+
+    A bad line (not UTF-8, not JSON, not an object) yields an
+    :class:`InputError` naming the file and line instead of a record, and
+    the lines after it are still read, so callers decide whether to stop or
+    go on. ``.gz`` files are decompressed on the fly.
+    """
+    path = Path(path)
+    try:
+        handle = open_binary(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    with handle:
+        line_no = 0
+        try:
+            for line_no, record in iter_jsonl_lines(handle, str(path)):
+                yield line_no, record
+        except (OSError, EOFError) as exc:  # a truncated or corrupt .gz, a failing disk
+            yield line_no + 1, InputError(f"{path}:{line_no + 1}: cannot read the rest of the file ({exc})")
+
+
+def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) -> Corpus:
+    """Read a labelled corpus from a folder (``labels.jsonl`` + ``.txt`` files) or a JSONL file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder containing ``labels.jsonl``, or a ``.jsonl``/``.jsonl.gz`` file.
+    label_fields : sequence of str, optional
+        Restrict to these label fields; by default every non-reserved field is one.
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    CorpusError
+        On malformed lines, missing or unlisted files, missing label fields or
+        inconsistent field types; the message names the file and line.
+    """
+    path = Path(path)
+    if path.is_dir():
+        records = list(_folder_records(path))
+    elif path.exists():
+        records = list(_jsonl_records(path))
+    else:
+        raise CorpusError(f"{path}: no such corpus (expected a folder with {LABELS_FILE} or a JSONL file)")
+    if not records:
+        raise CorpusError(f"{path}: the corpus is empty")
+    fields = _label_fields(records, label_fields)
+    documents = []
+    notes = {}
+    seen: dict[str, str] = {}
+    for where, record, text in records:
+        doc_id = str(record.get("id") or record.get("file") or where)
+        if doc_id in seen:
+            raise CorpusError(f"{where}: duplicate id {doc_id!r} (first at {seen[doc_id]})")
+        seen[doc_id] = where
+        labels = {}
+        for name, kind in fields.items():
+            if name not in record or record[name] is None:
+                raise CorpusError(f"{where}: missing label field {name!r}")
+            value = record[name]
+            if kind == "multi":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise CorpusError(f"{where}: field {name!r} must be a list of strings like the other records")
+                labels[name] = sorted(set(value))
+            else:
+                if not isinstance(value, str) or not value:
+                    raise CorpusError(f"{where}: field {name!r} must be a non-empty string like the other records")
+                labels[name] = value
+        if record.get("note"):
+            notes[doc_id] = str(record["note"])
+        documents.append(
+            LabelledDocument(
+                id=doc_id,
+                text=text,
+                title=record.get("title") or None,
+                labels=labels,
+                group=str(record.get("group") or doc_id),
+                meta=record["meta"] if isinstance(record.get("meta"), dict) else {},
+            )
+        )
+    return Corpus(documents=documents, label_fields=fields, source=str(path), notes=notes)
+
+
+def _folder_records(folder: Path) -> Iterator[tuple[str, dict, str]]:
+    labels_path = folder / LABELS_FILE
+    if not labels_path.exists():
+        raise CorpusError(f'{folder}: no {LABELS_FILE} (one line per article: {{"file": ..., labels...}})')
+    listed: set[str] = set()
+    for line_no, record in iter_jsonl(labels_path):
+        where = f"{labels_path}:{line_no}"
+        if isinstance(record, InputError):
+            raise CorpusError(str(record))
+        name = record.get("file")
+        if not isinstance(name, str) or not name:
+            raise CorpusError(f'{where}: missing "file"')
+        if name in listed:
+            raise CorpusError(f"{where}: {name} is labelled twice")
+        listed.add(name)
+        try:
+            text = read_text_file(folder / name)
+        except InputError as exc:
+            raise CorpusError(f"{where}: {exc}") from None
+        yield where, record, text
+    unlabelled = sorted(p.name for p in folder.glob("*.txt") if p.name not in listed)
+    if unlabelled:
+        raise CorpusError(f"{labels_path}: no label line for {len(unlabelled)} file(s): {', '.join(unlabelled[:5])}")
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[str, dict, str]]:
+    for line_no, record in iter_jsonl(path):
+        where = f"{path}:{line_no}"
+        if isinstance(record, InputError):
+            raise CorpusError(str(record))
+        text = record.get("text")
+        if not isinstance(text, str):
+            raise CorpusError(f'{where}: missing "text"')
+        yield where, record, text
+
+
+def _label_fields(records: list[tuple[str, dict, str]], wanted: Sequence[str] | None) -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for where, record, _ in records:
+        for name, value in record.items():
+            if name in RESERVED_FIELDS or name.startswith("_") or (wanted is not None and name not in wanted):
+                continue
+            if isinstance(value, str):
+                kind = "single"
+            elif isinstance(value, list):
+                kind = "multi"
+            else:
+                continue
+            if kinds.setdefault(name, kind) != kind:
+                raise CorpusError(f"{where}: field {name!r} is a {kind} label here but not in earlier records")
+    if wanted is not None:
+        missing = [name for name in wanted if name not in kinds]
+        if missing:
+            raise CorpusError(f"{records[0][0].rsplit(':', 1)[0]}: no label field {missing[0]!r} in the corpus")
+        kinds = {name: kinds[name] for name in wanted}
+    if not kinds:
+        raise CorpusError(
+            f'{records[0][0].rsplit(":", 1)[0]}: no label field found (add e.g. "event_type" or "topics")'
+        )
+    return kinds

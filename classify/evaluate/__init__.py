@@ -1,0 +1,1 @@
+"""Evaluate: metrics of a model on a labelled corpus, and reports with pictures."""

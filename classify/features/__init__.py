@@ -1,0 +1,1 @@
+"""Features: syllable ids of prepared articles, the n-gram index and the TF-IDF vectorizer."""

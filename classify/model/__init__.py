@@ -1,0 +1,1 @@
+"""Model: the classifier estimator, its compiled runtime, the ArticleModel, Prediction and persistence."""

@@ -1,0 +1,1 @@
+"""Summarizers: sentence ranking (TextRank), the extractive summarizer and ROUGE."""
