@@ -9,15 +9,21 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold
 
-from classify.corpus.reader import Corpus
+from classify.corpus.reader import Corpus, passage_lines
 from classify.evaluate.metrics import evaluate_labels
 from classify.model.classifier import ArticleClassifier
+from classify.model.passages import as_passage, fit_passage_topics, weak_passage_labels
 from classify.model.persist import save_model
 from classify.model.predictor import ArticleModel
 from classify.summarizers.summarizer import TextRankSummarizer
-from classify.text import PreparedText, prepare
+from classify.text import PreparedText, normalize, prepare
 
 __all__ = ["build_classifier", "cross_validate", "train", "save_trained", "prepare_corpus"]
+
+TOPICS_FIELD = "topics"  # the multi-label field decided from passages
+OPENING_CHARACTERS = 700  # opening-only copies keep about this much text
+# Weight of the document-level probability in a topic's score (the best passage's has the rest).
+DOC_WEIGHT = float(__import__("os").environ.get("CLASSIFY_DOC_WEIGHT", "0.5"))
 
 
 def build_classifier(**params) -> ArticleClassifier:
@@ -76,13 +82,124 @@ def train(
     *,
     summary_sentences: int = 3,
     docs: list[PreparedText] | None = None,
+    evidence: bool = True,
+    openings: bool = False,
 ) -> ArticleModel:
-    """Fit classifier and summarizer on the whole corpus."""
+    """Fit classifier, passage topic head and summarizer on the whole corpus.
+
+    Parameters
+    ----------
+    corpus : Corpus
+    estimator : ArticleClassifier, optional
+        Unfitted document-level classifier (default: :func:`build_classifier`).
+    summary_sentences : int, default=3
+    docs : list of PreparedText, optional
+        ``corpus`` already prepared.
+    evidence : bool, default=True
+        Decide the ``topics`` field from passages (:mod:`classify.model.passages`); False gives the
+        document-level model alone.
+    openings : bool, default=False
+        Also train on opening-only copies of the longer articles (:func:`opening_copies`). Measured
+        on real pages (docs/benchmarks.md): better event types on portal openings, worse on full
+        national-press articles, so it is off by default.
+    """
     docs = docs if docs is not None else prepare_corpus(corpus)
     estimator = clone(estimator) if estimator is not None else build_classifier()
-    estimator.fit(docs, corpus.labels, groups=corpus.groups)
+    use_passages = evidence and corpus.label_fields.get(TOPICS_FIELD) == "multi"
+    if not use_passages:
+        estimator.fit(docs, corpus.labels, groups=corpus.groups)
+        summarizer = TextRankSummarizer(tokenizer=estimator.tokenizer).fit(docs)
+        return ArticleModel(estimator, summarizer, summary_sentences=summary_sentences)
+    base = clone(estimator).fit(docs, corpus.labels, groups=corpus.groups)
+    lines, line_labels = passage_examples(corpus, base)
+    openings, opening_labels, opening_groups = opening_copies(corpus, lines, line_labels) if openings else ([], [], [])
+    estimator.fit([*docs, *openings], [*corpus.labels, *opening_labels], groups=[*corpus.groups, *opening_groups])
+    all_docs = [*docs, *openings]
+    all_groups = [*corpus.groups, *opening_groups]
+    all_labels = [*corpus.labels, *opening_labels]
+    # Opening copies train no passage of their own; they make the thresholds hold for openings too.
+    passage_head = fit_passage_topics(
+        lambda: clone(estimator).set_params(min_coverage=0.0, threshold_folds=1),
+        TOPICS_FIELD,
+        [*lines, *([] for _ in openings)],
+        [*line_labels, *([] for _ in openings)],
+        all_docs,
+        [labels[TOPICS_FIELD] for labels in all_labels],
+        all_groups,
+        doc_oof=_out_of_fold_topics(estimator, all_docs, all_labels, all_groups) if DOC_WEIGHT else None,
+        doc_weight=DOC_WEIGHT,
+    )
     summarizer = TextRankSummarizer(tokenizer=estimator.tokenizer).fit(docs)
-    return ArticleModel(estimator, summarizer, summary_sentences=summary_sentences)
+    return ArticleModel(estimator, summarizer, summary_sentences=summary_sentences, passage_topics=passage_head)
+
+
+def _out_of_fold_topics(estimator: ArticleClassifier, docs, labels, groups, folds: int = 5) -> np.ndarray:
+    """Out-of-fold document-level topic probabilities, on the grouped folds the passage head uses."""
+    classes = sorted({t for row in labels for t in row[TOPICS_FIELD]})
+    out = np.zeros((len(docs), len(classes)))
+    n_splits = min(folds, len(set(groups)))
+    if n_splits < 2:
+        return out
+    for train_idx, test_idx in GroupKFold(n_splits=n_splits).split(np.zeros(len(docs)), groups=groups):
+        fold = (
+            clone(estimator)
+            .set_params(threshold_folds=1)
+            .fit([docs[i] for i in train_idx], [labels[i] for i in train_idx])
+        )
+        have = [str(c) for c in fold.classes_by_field[TOPICS_FIELD]]
+        proba = fold.predict_proba_fields([docs[i] for i in test_idx])[TOPICS_FIELD]
+        for j, c in enumerate(classes):
+            if c in have:
+                out[test_idx, j] = proba[:, have.index(c)]
+    return out
+
+
+def passage_examples(corpus: Corpus, base: ArticleClassifier) -> tuple[list[list[str]], list[list[list[str]]]]:
+    """Each document's lines (:func:`~classify.corpus.reader.passage_lines`) and their topic lists.
+
+    Lines labelled in the corpus (``paragraph_topics``) keep their labels; the others are labelled
+    from ``base``, a document-level model, by :func:`~classify.model.passages.weak_passage_labels`.
+    """
+    classes = base.classes_by_field[TOPICS_FIELD]
+    lines = [[normalize(line) for line in passage_lines(doc.text)] for doc in corpus.documents]
+    unlabelled = [i for i, doc in enumerate(corpus.documents) if doc.passage_labels is None]
+    flat = [line for i in unlabelled for line in lines[i]]
+    proba = base.predict_proba_fields([as_passage(line) for line in flat])[TOPICS_FIELD] if flat else None
+    labels: list[list[list[str]]] = []
+    start = 0
+    for doc, doc_lines in zip(corpus.documents, lines):
+        if doc.passage_labels is not None:
+            labels.append(doc.passage_labels)
+            continue
+        block = proba[start : start + len(doc_lines)]
+        start += len(doc_lines)
+        labels.append(weak_passage_labels(block, doc.labels[TOPICS_FIELD], classes))
+    return lines, labels
+
+
+def opening_copies(
+    corpus: Corpus, lines: list[list[str]], line_labels: list[list[list[str]]]
+) -> tuple[list[PreparedText], list[dict], list[str]]:
+    """Opening-only copies of the longer articles, the form most portal pages take.
+
+    A copy keeps the lines up to about :data:`OPENING_CHARACTERS` characters (at least two); its topics
+    are those of the lines it keeps, exactly when the corpus labels lines. It stays in its original's
+    cross-validation group.
+    """
+    docs, labels, groups = [], [], []
+    for doc, doc_lines, doc_line_labels in zip(corpus.documents, lines, line_labels):
+        kept, size = 0, 0
+        while kept < len(doc_lines) and (kept < 2 or size < OPENING_CHARACTERS):
+            size += len(doc_lines[kept])
+            kept += 1
+        if kept >= len(doc_lines):
+            continue
+        copy_labels = dict(doc.labels)
+        copy_labels[TOPICS_FIELD] = sorted({t for item in doc_line_labels[:kept] for t in item})
+        docs.append(prepare("\n".join(doc_lines[:kept]), title=doc.title))
+        labels.append(copy_labels)
+        groups.append(doc.group)
+    return docs, labels, groups
 
 
 def save_trained(model: ArticleModel, path: str | Path, corpus: Corpus, cv_metrics: dict | None) -> dict:
@@ -93,11 +210,21 @@ def save_trained(model: ArticleModel, path: str | Path, corpus: Corpus, cv_metri
         "corpus": {"source": corpus.source, "documents": len(corpus), "sha256": corpus.fingerprint()},
         "label_fields": corpus.label_fields,
         "labels": {name: corpus.label_set(name) for name in corpus.label_fields},
-        "thresholds": model.classifier.thresholds_,
+        "thresholds": _thresholds(model),
+        "topic_evidence": model.passage_topics is not None,
         "params": params,
         "cv_metrics": _summary_metrics(cv_metrics) if cv_metrics else None,
     }
     return save_model(model, path, extra=extra)
+
+
+def _thresholds(model: ArticleModel) -> dict:
+    """Decision thresholds per field: the passage head's for the field it decides (on the raw max score;
+    reported scores are rescaled so that each is 0.5), the classifier's for the others."""
+    thresholds = dict(model.classifier.thresholds_)
+    if model.passage_topics is not None:
+        thresholds[model.passage_topics.field] = dict(model.passage_topics.thresholds)
+    return thresholds
 
 
 def _summary_metrics(metrics: dict) -> dict:

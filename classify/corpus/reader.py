@@ -11,8 +11,14 @@ JSONL format (one record per line, optionally gzip-compressed)::
     {"id": "a1", "title": "...", "text": "...", "event_type": "other", "topics": []}
 
 Labels are data. Every field other than the reserved ones (``file``, ``id``,
-``text``, ``title``, ``note``, ``group``, ``meta``, ``source``, ``date``) is a label
-field: a string value makes a single-label head, a list value a multi-label head.
+``text``, ``title``, ``note``, ``group``, ``meta``, ``source``, ``date``,
+``paragraph_topics``) is a label field: a string value makes a single-label head, a
+list value a multi-label head.
+
+Passage labels (optional): ``"paragraph_topics": [[...], [], ...]`` gives the topics of
+each non-empty line of the text, in order (headline, date line, paragraphs, captions).
+Training uses them to learn which passages carry a topic; their union must equal the
+document's ``topics``. Documents without them are labelled per passage at training time.
 """
 
 from __future__ import annotations
@@ -26,9 +32,19 @@ from pathlib import Path
 from classify.errors import CorpusError, InputError
 from classify.text.reading import iter_jsonl_lines, open_binary, read_text_file
 
-__all__ = ["LabelledDocument", "Corpus", "load_corpus", "iter_jsonl", "RESERVED_FIELDS"]
+__all__ = [
+    "LabelledDocument",
+    "Corpus",
+    "load_corpus",
+    "iter_jsonl",
+    "RESERVED_FIELDS",
+    "PASSAGE_FIELD",
+    "passage_lines",
+]
 
-RESERVED_FIELDS = frozenset({"file", "id", "text", "title", "note", "group", "meta", "source", "date"})
+PASSAGE_FIELD = "paragraph_topics"
+
+RESERVED_FIELDS = frozenset({"file", "id", "text", "title", "note", "group", "meta", "source", "date", PASSAGE_FIELD})
 LABELS_FILE = "labels.jsonl"
 
 
@@ -50,6 +66,8 @@ class LabelledDocument:
         Cross-validation group: documents sharing it are never split across folds.
     meta : dict
         The record's free-form ``meta`` object (year, place, kind ...), unused by training.
+    passage_labels : list of list of str, optional
+        Topics of each line of :func:`passage_lines` of ``text`` (``paragraph_topics``), when given.
     """
 
     id: str
@@ -58,6 +76,7 @@ class LabelledDocument:
     labels: dict
     group: str
     meta: dict = field(default_factory=dict)
+    passage_labels: list[list[str]] | None = None
 
 
 @dataclass
@@ -193,6 +212,7 @@ def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) 
                 labels[name] = value
         if record.get("note"):
             notes[doc_id] = str(record["note"])
+        passages = _passage_labels(record, text, labels, where)
         documents.append(
             LabelledDocument(
                 id=doc_id,
@@ -201,9 +221,35 @@ def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) 
                 labels=labels,
                 group=str(record.get("group") or doc_id),
                 meta=record["meta"] if isinstance(record.get("meta"), dict) else {},
+                passage_labels=passages,
             )
         )
     return Corpus(documents=documents, label_fields=fields, source=str(path), notes=notes)
+
+
+def passage_lines(text: str) -> list[str]:
+    """The non-empty lines of ``text``, stripped: what ``paragraph_topics`` labels one by one."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _passage_labels(record: dict, text: str, labels: dict, where: str) -> list[list[str]] | None:
+    value = record.get(PASSAGE_FIELD)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(
+        isinstance(item, list) and all(isinstance(t, str) for t in item) for item in value
+    ):
+        raise CorpusError(f"{where}: {PASSAGE_FIELD!r} must be a list of lists of topic strings, one per line")
+    lines = len(passage_lines(text))
+    if len(value) != lines:
+        raise CorpusError(f"{where}: {PASSAGE_FIELD!r} has {len(value)} entries for {lines} non-empty lines of text")
+    union = sorted({t for item in value for t in item})
+    if "topics" in labels and union != labels["topics"]:
+        raise CorpusError(
+            f"{where}: the topics of {PASSAGE_FIELD!r} ({', '.join(union) or 'none'}) differ from "
+            f'"topics" ({", ".join(labels["topics"]) or "none"})'
+        )
+    return [sorted(set(item)) for item in value]
 
 
 def _folder_records(folder: Path) -> Iterator[tuple[str, dict, str]]:

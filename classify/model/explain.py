@@ -52,8 +52,11 @@ def explain(model, doc: PreparedText, *, k: int = 8, sentences: int = 3) -> dict
     Returns
     -------
     dict
-        ``{"title", "date", "labels", "scores", "evidence": {field: {label: [(ngram, weight)]}},
-        "summary": [{"position", "score", "selected", "text"}]}``.
+        ``{"title", "date", "labels", "scores", "thresholds", "topic_evidence",
+        "evidence": {field: {label: [(ngram, weight)]}}, "summary": [{"position", "score", "selected", "text"}]}``.
+        Labels and scores are those of ``model.predict``. With a passage head, ``topic_scores`` are
+        rescaled so that 0.5 is each topic's threshold (``thresholds["topics"]`` holds the raw ones),
+        and a topic's n-grams are those of its evidence sentence under the passage classifier.
     """
     classifier: ArticleClassifier = model.classifier
     features = classifier.transform([doc])
@@ -61,27 +64,60 @@ def explain(model, doc: PreparedText, *, k: int = 8, sentences: int = 3) -> dict
     decided = classifier.decide(proba)[0]
     names = classifier.vectorizer_.feature_names()
     evidence: dict[str, dict[str, list]] = {}
+    thresholds = dict(classifier.thresholds_)
+    passage_head = model.passage_topics
+    prediction = model.predict_prepared([doc], sentences=sentences)[0]
+    if passage_head is not None:
+        decided = dict(decided, **prediction.labels)
+        proba = dict(proba)
+        proba[passage_head.field] = np.array(
+            [[prediction.scores[passage_head.field][str(c)] for c in passage_head.classes]]
+        )
+        thresholds[passage_head.field] = dict(passage_head.thresholds)
     for name, kind in classifier.label_fields_.items():
         labels = [decided[name]] if kind == "single" else decided[name]
         evidence[name] = {}
+        if passage_head is not None and name == passage_head.field:
+            evidence[name] = _passage_ngrams(model, prediction.evidence.get(name, {}), k)
+            continue
         for label in labels:
             head = classifier.heads_[name] if kind == "single" else classifier.heads_[name][label]
             weights = label_weights(head, label if kind == "single" else 1)
             if weights is not None:
                 evidence[name][label] = top_contributions(features[0], weights, names, k)
     ranked = model.summarizer.rank(doc, sentences)
-    classes = classifier.classes_by_field
+    classes = dict(classifier.classes_by_field)
+    if passage_head is not None:
+        classes[passage_head.field] = passage_head.classes
     return {
         "title": doc.title,
         "date": doc.date,
         "labels": decided,
         "scores": {f: {str(c): round(float(p), 4) for c, p in zip(classes[f], proba[f][0])} for f in proba},
+        "thresholds": thresholds,
+        "topic_evidence": prediction.topic_evidence,
         "evidence": evidence,
         "summary": [
             {"position": r.position, "score": round(r.score, 5), "selected": r.selected, "text": r.text}
             for r in sorted(ranked, key=lambda r: -r.score)
         ],
     }
+
+
+def _passage_ngrams(model, sentences: dict[str, str], k: int) -> dict[str, list]:
+    """The n-grams behind each topic in its evidence sentence, under the passage classifier."""
+    from classify.model.passages import as_passage
+
+    passage_classifier = model._load_estimators()[2]
+    field = model.passage_topics.field
+    out = {}
+    names = passage_classifier.vectorizer_.feature_names()
+    for label, sentence in sentences.items():
+        features = passage_classifier.transform([as_passage(sentence)])
+        weights = label_weights(passage_classifier.heads_[field][label], 1)
+        if weights is not None:
+            out[label] = top_contributions(features[0], weights, names, k)
+    return out
 
 
 def format_explanation(explanation: dict, *, width: int = 110) -> str:
@@ -110,6 +146,13 @@ def format_explanation(explanation: dict, *, width: int = 110) -> str:
         shown = decided if isinstance(decided, str) else ", ".join(decided) or "(none)"
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         lines += ["", f"{field}: {shown}", "  probabilities: " + " · ".join(f"{label} {p:.3f}" for label, p in ranked)]
+        cut = explanation.get("thresholds", {}).get(field)
+        if isinstance(cut, dict):
+            lines.append("  thresholds (raw): " + " · ".join(f"{label} {t:.3f}" for label, t in cut.items()))
+        elif cut is not None:
+            lines.append(f"  abstains to other below {cut:.3f}")
+        for label, sentence in (explanation.get("topic_evidence") or {}).items() if field == "topics" else []:
+            lines.append(f"  evidence for {label}: {sentence}")
         for label, ngrams in explanation["evidence"].get(field, {}).items():
             lines.append(f"  n-grams behind {label} (signed contribution to its score):")
             lines += [f"    {weight:+.4f}  {ngram}" for ngram, weight in ngrams]

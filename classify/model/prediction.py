@@ -22,6 +22,13 @@ class Prediction:
         Metadata found by text preparation (or the title given by the caller).
     summary : list of str
         Extractive abstract: verbatim sentences in document order.
+    evidence : dict
+        ``{field: {label: sentence}}`` for multi-label fields decided from passages: the verbatim
+        sentence of the cleaned article that supports each decided label.
+    best_labels : dict
+        ``{field: label}``: the highest-scoring label of each single-label field. It differs from
+        the decided label exactly when no label cleared the abstain threshold and the field fell
+        back to its abstain label (``other``).
     """
 
     labels: dict
@@ -30,6 +37,8 @@ class Prediction:
     date: str | None = None
     byline: str | None = None
     summary: list[str] = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)
+    best_labels: dict = field(default_factory=dict)
 
     @property
     def event_type(self) -> str | None:
@@ -49,6 +58,21 @@ class Prediction:
         return self.event_scores.get(self.event_type)
 
     @property
+    def event_abstained(self) -> bool:
+        """True when no event type cleared the abstain threshold and the model fell back to ``other``."""
+        return self.abstained("event_type")
+
+    def abstained(self, name: str) -> bool:
+        """Whether the single-label field ``name`` fell back to its abstain label."""
+        best = self.best_labels.get(name)
+        return best is not None and best != self.labels.get(name)
+
+    @property
+    def topic_evidence(self) -> dict[str, str]:
+        """``{topic: sentence}``: the verbatim sentence behind each decided topic."""
+        return dict(self.evidence.get("topics", {}))
+
+    @property
     def topics(self) -> list[str]:
         """Decided topics (default taxonomy); empty when none passes its threshold."""
         return list(self.labels.get("topics", []))
@@ -66,7 +90,11 @@ class Prediction:
             scores = self.scores.get(name, {})
             if isinstance(value, str):
                 out[f"{_stem(name)}_confidence"] = round(scores.get(value, 0.0), 4)
+                out[f"{_stem(name)}_abstained"] = self.abstained(name)
+                out[f"{_stem(name)}_best_label"] = self.best_labels.get(name, value)
             out[f"{_stem(name)}_scores"] = {k: round(v, 4) for k, v in scores.items()}
+            if isinstance(value, list):
+                out[f"{_stem(name)}_evidence"] = dict(self.evidence.get(name, {}))
         out["summary"] = list(self.summary)
         return out
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pickle
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from classify.errors import EmptyDocumentError
+from classify.model.passages import PassageTopics
 from classify.model.persist import legacy_find_class
 from classify.model.prediction import Prediction
-from classify.model.runtime import CompiledClassifier
+from classify.model.runtime import CompiledClassifier, coverage
 from classify.summarizers.ranking import SentenceRanker, Summarizer
 from classify.text import PreparedText, prepare
 
@@ -56,6 +60,9 @@ class ArticleModel:
         Default length of the abstract.
     manifest : dict, optional
         Set by :func:`classify.load`: versions, metrics, label set.
+    passage_topics : PassageTopics, optional
+        The passage-level head that decides the topics field from evidence
+        (:mod:`classify.model.passages`); without it topics come from the document-level head.
     """
 
     def __init__(
@@ -64,13 +71,16 @@ class ArticleModel:
         summarizer: Summarizer,
         summary_sentences: int = 3,
         manifest: dict | None = None,
+        passage_topics: PassageTopics | None = None,
     ) -> None:
         self.summary_sentences = summary_sentences
         self.manifest = manifest or {}
+        self.passage_topics = _runtime_part(passage_topics)
         indexes = getattr(classifier.vectorizer_, "indexes_", None) if hasattr(classifier, "vectorizer_") else None
         if indexes and hasattr(summarizer, "share_syllable_ids"):
             summarizer.share_syllable_ids(indexes["ids"])
-        self._estimators: tuple | None = (classifier, summarizer)
+        passage_classifier = passage_topics.classifier if passage_topics is not None else None
+        self._estimators: tuple | None = (classifier, summarizer, passage_classifier)
         self._estimator_bytes: bytes | None = None
         self._runtime = _compile(classifier, summarizer)
 
@@ -105,6 +115,7 @@ class ArticleModel:
             "estimators": buffer.getvalue(),
             "summary_sentences": self.summary_sentences,
             "manifest": self.manifest,
+            "passage_topics": self.passage_topics,
         }
 
     def __setstate__(self, state: dict) -> None:
@@ -116,8 +127,11 @@ class ArticleModel:
         self._runtime = state["runtime"]
         self._estimator_bytes = state["estimators"]
         self._estimators = None
+        self.passage_topics = state.get("passage_topics")  # absent in models saved before topics from evidence
         if self._runtime is None:
             self._load_estimators()
+        if self.passage_topics is not None and self.passage_topics.compiled is None:
+            self.passage_topics.classifier = self._load_estimators()[2]
 
     @property
     def label_fields(self) -> dict[str, str]:
@@ -209,19 +223,24 @@ class ArticleModel:
             return self._predict_prepared(docs, count)
 
     def _predict_prepared(self, docs: Sequence[PreparedText], count: int) -> list[Prediction]:
-        if self._runtime is not None:
-            classifier, summarizer = self._runtime
-            proba = classifier.predict_proba_fields(docs)
-            decided = classifier.decide(proba)
-            classes = classifier.classes_by_field
-        else:
-            summarizer = self.summarizer
-            proba = self.classifier.predict_proba_fields(docs)
-            decided = self.classifier.decide(proba)
-            classes = self.classifier.classes_by_field
+        classifier, summarizer = self._runtime if self._runtime is not None else (self.classifier, self.summarizer)
+        proba = classifier.predict_proba_fields(docs)
+        decided = classifier.decide(proba)
+        classes = dict(classifier.classes_by_field)
+        evidence: list[dict] = [{} for _ in docs]
+        if self.passage_topics is not None and self.passage_topics.field in proba:
+            name = self.passage_topics.field
+            shrink = _coverage_shrink(classifier, docs)
+            topics, proba[name], found = self.passage_topics.predict(docs, shrink, proba[name], classes[name])
+            classes[name] = self.passage_topics.classes
+            for row, chosen, sentences, item in zip(decided, topics, found, evidence):
+                row[name] = chosen
+                item[name] = sentences
+        single = [name for name, kind in self.label_fields.items() if kind == "single"]
         out = []
         for i, doc in enumerate(docs):
             scores = {name: {str(c): float(p) for c, p in zip(classes[name], proba[name][i])} for name in proba}
+            best = {name: str(classes[name][int(np.argmax(proba[name][i]))]) for name in single if len(classes[name])}
             out.append(
                 Prediction(
                     labels=decided[i],
@@ -230,9 +249,28 @@ class ArticleModel:
                     date=doc.date,
                     byline=doc.byline,
                     summary=summarizer(doc, count),
+                    evidence=evidence[i],
+                    best_labels=best,
                 )
             )
         return out
+
+
+def _runtime_part(passage_topics: PassageTopics | None) -> PassageTopics | None:
+    """The passage head as prediction needs it: without its scikit-learn classifier when compiled."""
+    if passage_topics is None or passage_topics.compiled is None:
+        return passage_topics
+    return dataclasses.replace(passage_topics, classifier=None)
+
+
+def _coverage_shrink(classifier, docs: Sequence[PreparedText]) -> np.ndarray:
+    """Per document, the factor the document-level head shrinks multi-label scores by (1.0 when well covered)."""
+    share = (
+        coverage(docs, classifier.coverage_table)
+        if hasattr(classifier, "coverage_table")
+        else classifier.coverage(docs)
+    )
+    return np.where(share < classifier.min_coverage, share, 1.0)
 
 
 def _compile(classifier, summarizer) -> tuple[CompiledClassifier, SentenceRanker] | None:

@@ -20,7 +20,7 @@ from functools import cached_property
 from classify.text.sentences import split_sentences
 from classify.text.tokenize import WORD_PATTERN as _WORD
 
-__all__ = ["PreparedText", "normalize", "prepare", "extract_date"]
+__all__ = ["PreparedText", "normalize", "prepare", "extract_date", "strip_lead_clutter"]
 
 # Zero-width characters, soft hyphens and control characters (one regex: str.translate is ~10x slower).
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]+")
@@ -42,6 +42,29 @@ _IMAGE_LINE = re.compile(
 _DATE = re.compile(r"(?<!\d)(?P<d>[0-3]?\d)\s*[/.\-]\s*(?P<m>[01]?\d)\s*[/.\-]\s*(?P<y>(?:19|20)\d\d)(?!\d)")
 _TIME = re.compile(r"(?<!\d)([0-2]?\d)\s*[:hg]\s*([0-5]\d)(?!\d)")
 _BYLINE_PREFIX = re.compile(r"^(tin|bài|ảnh|tin và ảnh|tin, ảnh|bài, ảnh|bài và ảnh|nguồn|theo)\b\s*[:,]?", re.I)
+
+
+# An outlet's tag glued before the lead or headline: "Sở TTTT AG - ", "(Baonghean.vn) -", "BDK.VN -",
+# "(TTV) ", "QTV - ". Short, capitalised or bracketed, then a dash (brackets alone suffice).
+_AGENCY_PREFIX = re.compile(
+    r"^(?:\([^()\n]{2,24}\)\s*(?:[-–—]\s*)?|(?:[A-ZĐ][\w.&]*\s){0,2}[A-ZĐ][A-ZĐ0-9.&]{1,11}\s[-–—]\s)(?=\S)"
+)
+# A photo credit glued before the caption or sentence that follows it: "Ảnh: Quốc Khánh/TTXVN Đồng chí ...".
+_GLUED_CREDIT = re.compile(
+    r"^(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ)\s*:\s*(?:"
+    r"[^\s/]+(?:\s[^\s/]+){0,3}/[A-ZĐ][A-ZĐ0-9.]*"  # a name and the agency after a slash
+    r"|(?:[A-ZĐ][\w.]*\s){1,3}?(?=(?:Đồng chí|Ông|Bà|Lãnh đạo|Quang cảnh|Toàn cảnh|Các|Đại biểu|Đoàn)\b)"
+    r")\s*(?=\S)"
+)
+
+
+def strip_lead_clutter(paragraph: str) -> str:
+    """``paragraph`` without an outlet tag or a glued photo credit at its start (cut only, never rewritten)."""
+    for pattern in (_AGENCY_PREFIX, _GLUED_CREDIT):
+        cut = pattern.sub("", paragraph, count=1)
+        if cut.strip():
+            paragraph = cut
+    return paragraph
 
 
 @dataclass(frozen=True)
@@ -282,9 +305,11 @@ def prepare(text: str, *, title: str | None = None) -> PreparedText:
         if i in date_idx or i == title_idx or previous_is_image or line == given_title:
             continue
         if is_prose[i] and not (after_image and word_counts[i] < 30):
-            paragraphs.append(line)
+            paragraphs.append(strip_lead_clutter(line))
         elif word_counts[i] >= 4 and not _in_menu_run(is_prose, word_counts, i):
             extra.append(line)
+    if detected_title:
+        detected_title = _AGENCY_PREFIX.sub("", detected_title, count=1) or detected_title
     return PreparedText(
         title=given_title or detected_title,
         date=date,

@@ -21,9 +21,12 @@ DOCUMENTED_KEYS = [
     "date",
     "event_type",
     "event_confidence",
+    "event_abstained",
+    "event_best_label",
     "event_scores",
     "topics",
     "topic_scores",
+    "topic_evidence",
     "summary",
 ]
 
@@ -78,16 +81,20 @@ def test_to_dict_uses_the_documented_names_and_rounds_scores_to_four_places():
         "date": "2023-08-15 09:00",
         "event_type": "anniversary",
         "event_confidence": 0.9123,
+        "event_abstained": False,
+        "event_best_label": "anniversary",
         "event_scores": {"anniversary": 0.9123, "annual_review": 0.0543, "official_visit": 0.0332, "other": 0.0},
         "topics": ["post_telecom", "digital_transformation"],
         "topic_scores": {"post_telecom": 0.8765, "digital_transformation": 0.61, "broadcasting": 0.1235},
+        "topic_evidence": {},
         "summary": SUMMARY,
     }
     assert d["summary"] is not p.summary
 
 
 def test_custom_fields_are_named_by_their_stem():
-    """A single-label field gets ``<stem>_confidence``; every field gets ``<stem>_scores``."""
+    """A single-label field gets ``<stem>_confidence``, ``_abstained`` and ``_best_label``; every field
+    gets ``<stem>_scores``; a multi-label field gets ``<stem>_evidence``."""
     p = Prediction(
         labels={"sentiment": "positive", "tags": ["5g", "nong_thon"]},
         scores={
@@ -101,9 +108,12 @@ def test_custom_fields_are_named_by_their_stem():
         "date": None,
         "sentiment": "positive",
         "sentiment_confidence": 0.8123,
+        "sentiment_abstained": False,
+        "sentiment_best_label": "positive",
         "sentiment_scores": {"positive": 0.8123, "neutral": 0.15, "negative": 0.0377},
         "tags": ["5g", "nong_thon"],
         "tag_scores": {"5g": 0.7, "nong_thon": 0.5556, "the_thao": 0.02},
+        "tag_evidence": {},
         "summary": [],
     }
 
