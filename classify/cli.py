@@ -140,7 +140,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         report_folder(args.out, create=False)  # fail before the evaluation, not after it
     model = classify.load(args.model)
     corpus = load_corpus(args.data, label_fields=list(model.label_fields))
-    result = evaluate_model(model, corpus)
+    if args.without_ambiguous:
+        corpus = corpus.without(lambda doc: doc.meta.get("ambiguous_event") is True)
+    ignore = _maybe_labels(args.data, corpus, model) if args.ignore_maybe else None
+    result = evaluate_model(model, corpus, ignore=ignore)
     print(format_metrics(result["metrics"], f"{args.data}: {result['n']} documents"))
     for name, cal in result["calibration"].items():
         print(f"expected calibration error ({name}): {cal['ece']:.3f}")
@@ -148,6 +151,22 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         written = write_report(result, args.out, title=f"Evaluation on {args.data}")
         print(f"wrote {', '.join(str(p) for p in written)}")
     return 0
+
+
+def _maybe_labels(data: str, corpus, model) -> dict[str, list[list[str]]]:
+    """``{field: [labels per document]}`` from the ``<field>_maybe`` lists of the corpus records."""
+    from classify.corpus.reader import load_corpus
+    from classify.errors import CorpusError
+
+    wanted = [f"{name}_maybe" for name, kind in model.label_fields.items() if kind == "multi"]
+    try:
+        maybe = load_corpus(data, label_fields=wanted)
+    except CorpusError:
+        raise CorpusError(
+            f"{data}: --ignore-maybe needs a {' or '.join(map(repr, wanted))} list in every record"
+        ) from None
+    by_id = {doc.id: doc.labels for doc in maybe.documents}
+    return {name[: -len("_maybe")]: [by_id[doc.id][name] for doc in corpus.documents] for name in wanted}
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
@@ -271,6 +290,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--data", required=True, help="folder with labels.jsonl, or a labelled JSONL file")
     ev.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
     ev.add_argument("--out", help="folder for metrics.json, report.md, PNG charts, misclassified.jsonl")
+    ev.add_argument(
+        "--ignore-maybe",
+        action="store_true",
+        help="leave each record's topics_maybe (labels annotators disagreed on) out of topic scoring (default: off)",
+    )
+    ev.add_argument(
+        "--without-ambiguous",
+        action="store_true",
+        help='score only the records without "ambiguous_event": true (default: all records)',
+    )
     ev.set_defaults(func=_cmd_evaluate)
 
     ex = sub.add_parser("explain", help="top n-grams behind each decision and the summary ranking")

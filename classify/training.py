@@ -23,7 +23,7 @@ __all__ = ["build_classifier", "cross_validate", "train", "save_trained", "prepa
 TOPICS_FIELD = "topics"  # the multi-label field decided from passages
 OPENING_CHARACTERS = 700  # opening-only copies keep about this much text
 # Weight of the document-level probability in a topic's score (the best passage's has the rest).
-DOC_WEIGHT = float(__import__("os").environ.get("CLASSIFY_DOC_WEIGHT", "0.5"))
+DOC_WEIGHT = 0.5
 
 
 def build_classifier(**params) -> ArticleClassifier:

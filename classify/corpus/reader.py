@@ -128,6 +128,11 @@ class Corpus:
             values.update(value if isinstance(value, list) else [value])
         return sorted(values)
 
+    def without(self, drop) -> Corpus:
+        """A corpus of the documents for which ``drop(document)`` is false."""
+        kept = [doc for doc in self.documents if not drop(doc)]
+        return Corpus(documents=kept, label_fields=self.label_fields, source=self.source, notes=self.notes)
+
     def fingerprint(self) -> str:
         """sha256 over ids, texts and labels: identifies the training data in a manifest."""
         digest = hashlib.sha256()
@@ -220,11 +225,19 @@ def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) 
                 title=record.get("title") or None,
                 labels=labels,
                 group=str(record.get("group") or doc_id),
-                meta=record["meta"] if isinstance(record.get("meta"), dict) else {},
+                meta=_meta(record),
                 passage_labels=passages,
             )
         )
     return Corpus(documents=documents, label_fields=fields, source=str(path), notes=notes)
+
+
+def _meta(record: dict) -> dict:
+    """The record's ``meta`` object, plus its ``ambiguous_event`` flag (real dev sets carry one)."""
+    meta = dict(record["meta"]) if isinstance(record.get("meta"), dict) else {}
+    if isinstance(record.get("ambiguous_event"), bool):
+        meta["ambiguous_event"] = record["ambiguous_event"]
+    return meta
 
 
 def passage_lines(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from classify.atomic import atomic_write, blocking_file
 from classify.corpus.reader import Corpus
 from classify.errors import CorpusError, OutputError
 from classify.evaluate.metrics import evaluate_labels, format_metrics
-from classify.model.explain import label_weights, top_contributions
+from classify.model.explain import label_weights, passage_ngrams, top_contributions
 from classify.text import prepare
 
 __all__ = ["evaluate_model", "write_report", "expected_calibration_error"]
@@ -43,8 +43,16 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     return float(ece), table
 
 
-def evaluate_model(model, corpus: Corpus) -> dict:
-    """Score ``model`` on ``corpus``.
+def evaluate_model(model, corpus: Corpus, *, ignore: dict[str, list[list[str]]] | None = None) -> dict:
+    """Score ``model`` on ``corpus``: the labels ``model.predict`` gives (topics from evidence included).
+
+    Parameters
+    ----------
+    model : ArticleModel
+    corpus : Corpus
+    ignore : dict, optional
+        ``{field: [labels per document]}`` left out of a multi-label field's scoring (annotators'
+        ``topics_maybe``).
 
     Raises
     ------
@@ -52,7 +60,9 @@ def evaluate_model(model, corpus: Corpus) -> dict:
         If the corpus lacks a label field the model predicts, or has labels the model never learned.
     """
     fields = model.label_fields
-    classes = model.classifier.classes_by_field
+    classes = dict(model.classifier.classes_by_field)
+    if getattr(model, "passage_topics", None) is not None:
+        classes[model.passage_topics.field] = model.passage_topics.classes
     for name in fields:
         if name not in corpus.label_fields:
             raise CorpusError(f"{corpus.source}: no label field {name!r}, which the model predicts")
@@ -64,10 +74,14 @@ def evaluate_model(model, corpus: Corpus) -> dict:
             )
     docs = [prepare(d.text, title=d.title) for d in corpus.documents]
     features = model.classifier.transform(docs)
-    proba = model.classifier.predict_proba_fields(docs, features=features)
-    predicted = model.classifier.decide(proba)
+    predictions = model.predict_prepared(docs, sentences=1)
+    predicted = [p.labels for p in predictions]
+    proba = {
+        name: np.array([[p.scores[name].get(str(c), 0.0) for c in classes[name]] for p in predictions])
+        for name in fields
+    }
     truth = [{name: labels[name] for name in fields} for labels in corpus.labels]
-    metrics = evaluate_labels(truth, predicted, fields, {n: [str(c) for c in classes[n]] for n in fields})
+    metrics = evaluate_labels(truth, predicted, fields, {n: [str(c) for c in classes[n]] for n in fields}, ignore)
     calibration = {}
     for name, kind in fields.items():
         if kind == "single":
@@ -78,6 +92,7 @@ def evaluate_model(model, corpus: Corpus) -> dict:
             calibration[name] = {"ece": ece, "bins": table}
             metrics[name]["confusion"] = _confusion([t[name] for t in truth], [p[name] for p in predicted], index)
     names = model.classifier.vectorizer_.feature_names()
+    passage_field = model.passage_topics.field if getattr(model, "passage_topics", None) is not None else None
     mistakes = []
     for i, (t, p) in enumerate(zip(truth, predicted)):
         wrong = {n: {"true": t[n], "predicted": p[n]} for n in fields if _differs(t[n], p[n])}
@@ -85,8 +100,10 @@ def evaluate_model(model, corpus: Corpus) -> dict:
             evidence = {
                 n: _evidence(model.classifier, n, kind, t[n], p[n], features[i], names)
                 for n, kind in fields.items()
-                if n in wrong
+                if n in wrong and n != passage_field
             }
+            if passage_field in wrong:
+                evidence[passage_field] = _passage_evidence(model, predictions[i], docs[i], t[passage_field])
             mistakes.append(
                 {"id": corpus.documents[i].id, "title": docs[i].title, "errors": wrong, "evidence": evidence}
             )
@@ -118,6 +135,18 @@ def _evidence(classifier, name: str, kind: str, true, predicted, row, names: lis
         if weights is not None:  # a constant head has nothing to show
             evidence[str(label)] = top_contributions(row, weights, names, 6)
     return evidence
+
+
+def _passage_evidence(model, prediction, doc, true: list[str]) -> dict[str, list]:
+    """For topics decided from passages: the n-grams of each extra topic's evidence sentence and of each
+    missed topic's best passage, as ``explain`` shows them."""
+    predicted = prediction.labels[model.passage_topics.field]
+    sentences = {label: prediction.topic_evidence[label] for label in sorted(set(predicted) - set(true))}
+    missed = sorted(set(true) - set(predicted))
+    if missed:
+        best = model.passage_topics.best_passages(doc)
+        sentences.update({label: best[label] for label in missed if label in best})
+    return passage_ngrams(model, sentences, 6)
 
 
 def _differs(a, b) -> bool:

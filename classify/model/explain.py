@@ -78,7 +78,7 @@ def explain(model, doc: PreparedText, *, k: int = 8, sentences: int = 3) -> dict
         labels = [decided[name]] if kind == "single" else decided[name]
         evidence[name] = {}
         if passage_head is not None and name == passage_head.field:
-            evidence[name] = _passage_ngrams(model, prediction.evidence.get(name, {}), k)
+            evidence[name] = passage_ngrams(model, prediction.evidence.get(name, {}), k)
             continue
         for label in labels:
             head = classifier.heads_[name] if kind == "single" else classifier.heads_[name][label]
@@ -104,8 +104,8 @@ def explain(model, doc: PreparedText, *, k: int = 8, sentences: int = 3) -> dict
     }
 
 
-def _passage_ngrams(model, sentences: dict[str, str], k: int) -> dict[str, list]:
-    """The n-grams behind each topic in its evidence sentence, under the passage classifier."""
+def passage_ngrams(model, sentences: dict[str, str], k: int) -> dict[str, list]:
+    """The n-grams behind each topic in the given sentence (its evidence), under the passage classifier."""
     from classify.model.passages import as_passage
 
     passage_classifier = model._load_estimators()[2]

@@ -113,6 +113,13 @@ class PassageTopics:
             start += len(ps)
         return scores, passages, best
 
+    def best_passages(self, doc: PreparedText) -> dict[str, str]:
+        """``{topic: the passage of doc that scores highest for it}`` (for explanations of errors)."""
+        _, passages, best = self.score([doc])
+        if not passages[0]:
+            return {}
+        return {str(c): passages[0][best[0, j]] for j, c in enumerate(self.classes)}
+
     def threshold_array(self) -> np.ndarray:
         """Thresholds in the order of :attr:`classes`."""
         return np.array([self.thresholds[str(c)] for c in self.classes])

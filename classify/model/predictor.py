@@ -101,14 +101,16 @@ class ArticleModel:
 
     def _load_estimators(self) -> tuple:
         if self._estimators is None:
-            unpickler = _SharedUnpickler(io.BytesIO(self._estimator_bytes), _shared_objects(self._runtime))
+            unpickler = _SharedUnpickler(
+                io.BytesIO(self._estimator_bytes), _shared_objects(self._runtime, self.passage_topics)
+            )
             self._estimators = unpickler.load()
             self._estimator_bytes = None
         return self._estimators
 
     def __getstate__(self) -> dict:
         buffer = io.BytesIO()
-        _SharedPickler(buffer, _shared_objects(self._runtime)).dump(self._load_estimators())
+        _SharedPickler(buffer, _shared_objects(self._runtime, self.passage_topics)).dump(self._load_estimators())
         return {
             "format": 2,
             "runtime": self._runtime,
@@ -281,17 +283,23 @@ def _compile(classifier, summarizer) -> tuple[CompiledClassifier, SentenceRanker
     return compiled, ranker
 
 
-def _shared_objects(runtime) -> dict[str, object]:
-    """The big objects the compiled form shares with the estimators, by a stable name."""
+def _shared_objects(runtime, passage_topics: PassageTopics | None = None) -> dict[str, object]:
+    """The big objects the compiled forms share with the estimators, by a stable name."""
     if runtime is None:
         return {}
     classifier, ranker = runtime
-    shared = {"indexes": classifier.indexes, "coverage": classifier.coverage_table, "ranker-index": ranker.index_}
-    for name, head in classifier.heads.items():
-        for label, single in head.items() if isinstance(head, dict) else [("", head)]:
-            for attribute in ("coef", "intercept"):
-                if hasattr(single, attribute):
-                    shared[f"{attribute}:{name}:{label}"] = getattr(single, attribute)
+    shared = {"ranker-index": ranker.index_}
+    compiled = [("", classifier)]
+    if passage_topics is not None and passage_topics.compiled is not None:
+        compiled.append(("passages:", passage_topics.compiled))
+    for prefix, form in compiled:
+        shared[f"{prefix}indexes"] = form.indexes
+        shared[f"{prefix}coverage"] = form.coverage_table
+        for name, head in form.heads.items():
+            for label, single in head.items() if isinstance(head, dict) else [("", head)]:
+                for attribute in ("coef", "intercept"):
+                    if hasattr(single, attribute):
+                        shared[f"{prefix}{attribute}:{name}:{label}"] = getattr(single, attribute)
     return shared
 
 

@@ -172,3 +172,53 @@ def test_a_truncated_gzip_corpus_is_one_clear_error(tmp_path):
     )
     with pytest.raises(CorpusError, match="cannot read the rest of the file"):
         load_corpus(path)
+
+
+def _one_article_folder(tmp_path, text, record):
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "labels.jsonl").write_text(json.dumps({"file": "a.txt", **record}, ensure_ascii=False) + "\n")
+    return tmp_path
+
+
+ARTICLE = "Sở TT&TT tổng kết năm 2023\n\nNăm 2023, báo chí tỉnh đăng 9.000 tin, bài.\n\nMạng 4G phủ 99% số xã.\n"
+
+
+def test_paragraph_topics_label_each_non_empty_line_and_are_not_a_label_field(tmp_path):
+    corpus = load_corpus(
+        _one_article_folder(
+            tmp_path,
+            ARTICLE,
+            {
+                "event_type": "annual_review",
+                "topics": ["post_telecom", "press_publishing"],
+                "paragraph_topics": [[], ["press_publishing"], ["post_telecom"]],
+            },
+        )
+    )
+    assert set(corpus.label_fields) == {"event_type", "topics"}
+    assert corpus.documents[0].passage_labels == [[], ["press_publishing"], ["post_telecom"]]
+
+
+@pytest.mark.parametrize(
+    ("paragraph_topics", "message"),
+    [
+        ([[], ["press_publishing"]], "has 2 entries for 3 non-empty lines"),
+        ([[], ["press_publishing"], []], r"differ from \"topics\""),
+        ("press_publishing", "must be a list of lists"),
+    ],
+)
+def test_paragraph_topics_that_do_not_fit_the_text_or_the_topics_are_one_clear_error(
+    tmp_path, paragraph_topics, message
+):
+    folder = _one_article_folder(
+        tmp_path,
+        ARTICLE,
+        {
+            "event_type": "annual_review",
+            "topics": ["post_telecom", "press_publishing"],
+            "paragraph_topics": paragraph_topics,
+        },
+    )
+    with pytest.raises(CorpusError, match=message) as error:
+        load_corpus(folder)
+    assert "labels.jsonl:1" in str(error.value)

@@ -134,3 +134,42 @@ def test_charts_show_how_many_documents_each_point_and_bar_rests_on(tmp_path, sm
     support = result["metrics"]["topics"]["per_label"]
     ticks = captured["per_label_topics.png"]
     assert all(f"{label} (n={support[label]['support']})" in ticks for label in support)
+
+
+def test_evaluate_can_ignore_maybe_topics_and_skip_ambiguous_events(tmp_path, capsys):
+    # Two records the shipped model labels with certainty, in a corpus written for this test.
+    from classify.cli import main
+
+    records = [
+        {
+            "id": "a",
+            "text": "Sở TT&TT tổng kết công tác báo chí năm 2023\nNăm 2023, các cơ quan báo chí của tỉnh đăng phát 14.000 tin, bài; "
+            "Sở cấp 37 giấy phép xuất bản bản tin và thẩm định 120 xuất bản phẩm lưu chiểu.",
+            "event_type": "annual_review",
+            "topics": ["press_publishing", "broadcasting"],
+            "topics_maybe": ["broadcasting"],
+            "ambiguous_event": False,
+        },
+        {
+            "id": "b",
+            "text": "Xe khách lật trên đèo, 3 người bị thương\nSáng 5/1, một xe khách bị lật khi xuống đèo, ba hành khách bị thương.",
+            "event_type": "official_visit",
+            "topics": [],
+            "topics_maybe": [],
+            "ambiguous_event": True,
+        },
+    ]
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+    def figures(*options):
+        assert main(["evaluate", "--data", str(data), *options]) == 0
+        out = capsys.readouterr().out
+        topics = out.split("topics  (n=")[1]
+        micro = float(topics.split("micro avg")[1].split()[2])
+        return out.split(": ")[1].split(" documents")[0], micro
+
+    n, counted = figures()
+    assert n == "2" and counted < 1.0  # broadcasting is missed
+    assert figures("--ignore-maybe")[1] == 1.0
+    assert figures("--without-ambiguous")[0] == "1"

@@ -76,10 +76,15 @@ def test_news_outside_the_sector_gets_no_topic_and_its_event_by_form(model, text
     assert prediction.event_type == event
 
 
-def test_event_abstained_is_set_exactly_when_the_threshold_fallback_happens(model):
-    texts = [p.read_text(encoding="utf-8") for p in _seed_pages(60)] + [TRAFFIC_ACCIDENT, WEATHER, PARTY_REVIEW]
-    texts.append("Thông báo lịch tiếp công dân tháng 3 của lãnh đạo huyện, đề nghị nhân dân liên hệ trước.")
-    threshold = model._runtime[0].thresholds["event_type"]
+def test_event_abstained_is_set_exactly_when_the_threshold_fallback_happens():
+    import classify
+
+    model = classify.load()  # a copy of its own: the threshold is raised below
+    texts = [p.read_text(encoding="utf-8") for p in _seed_pages(80)] + [TRAFFIC_ACCIDENT, WEATHER, PARTY_REVIEW]
+    texts += [t[: len(t) // 6] for t in texts[:40]]  # openings: less sure
+    model._runtime[0].thresholds["event_type"] = 0.0
+    confidence = sorted(max(p.event_scores.values()) for p in model.predict_many(texts) if p.event_type != "other")
+    threshold = model._runtime[0].thresholds["event_type"] = confidence[len(confidence) // 2]
     seen = set()
     for prediction in model.predict_many(texts):
         best = max(prediction.event_scores, key=prediction.event_scores.get)

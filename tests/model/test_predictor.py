@@ -79,8 +79,8 @@ def test_an_unpickled_model_predicts_the_same_and_unpickles_the_estimators_only_
 
 def test_arrays_shared_by_the_compiled_form_and_the_estimators_are_pickled_once(small_model):
     size = len(pickle.dumps(small_model))
-    runtime = len(pickle.dumps(small_model._runtime))
-    estimators = len(pickle.dumps((small_model.classifier, small_model.summarizer)))
+    runtime = len(pickle.dumps((small_model._runtime, small_model.passage_topics)))
+    estimators = len(pickle.dumps(small_model._load_estimators()))
     assert size < 0.7 * (runtime + estimators)
     loaded = pickle.loads(pickle.dumps(small_model))
     compiled_classifier, ranker = loaded._runtime
@@ -91,7 +91,9 @@ def test_arrays_shared_by_the_compiled_form_and_the_estimators_are_pickled_once(
 def test_a_model_without_a_compiled_summarizer_predicts_through_the_estimators(small_model, seed_corpus):
     """A word-tokenized summarizer has no numpy ranker, so the model keeps the scikit-learn form only."""
     summarizer = TextRankSummarizer(tokenizer="word").fit([prepare(t) for t in seed_corpus.texts[:20]])
-    model = ArticleModel(small_model.classifier, summarizer, summary_sentences=2)
+    model = ArticleModel(
+        small_model.classifier, summarizer, summary_sentences=2, passage_topics=small_model.passage_topics
+    )
     assert not model.compiled
     docs = [prepare(t) for t in seed_corpus.texts[2:30:4]]
     expected = small_model.predict_prepared(docs)
