@@ -107,6 +107,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             resume=args.resume,
             force=args.force,
+            update=args.update,
             fmt=args.format,
             sentences=args.sentences,
             chunk_size=args.chunk_size,
@@ -226,24 +227,37 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-chars", type=_at_least(1), default=None)
     s.set_defaults(func=_cmd_summarize)
 
-    lab = sub.add_parser("label", help="label and summarize many documents into JSONL, CSV or TSV (the main job)")
+    lab = sub.add_parser("label", help="label and summarize many documents into JSONL, CSV, TSV or XLSX (the main job)")
     lab.add_argument(
         "inputs", nargs="+", help="folders, .txt/.html files, .jsonl/.csv/.tsv files, or - (JSONL on stdin)"
     )
-    lab.add_argument("-o", "--output", required=True, help="output .jsonl, .csv or .tsv file, or - for stdout")
+    lab.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="output .jsonl, .csv, .tsv (each also .gz) or .xlsx file, or - for stdout; never an input",
+    )
     lab.add_argument("--jobs", type=_at_least(1), default=1, help="worker processes (default 1)")
     lab.add_argument(
         "--scheduler", default=None, help="Dask scheduler tcp://HOST:8786, or local:N for a local cluster of N workers"
     )
-    lab.add_argument("--resume", action="store_true", help="continue an interrupted run")
-    lab.add_argument("--force", action="store_true", help="overwrite an existing output")
+    again = lab.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run (same model, options and inputs)"
+    )
+    again.add_argument(
+        "--update",
+        action="store_true",
+        help="label only the documents whose ids are not in the output yet, and add them",
+    )
+    again.add_argument("--force", action="store_true", help="overwrite an existing output")
     lab.add_argument("--strict", action="store_true", help="exit 1 when any document had an error")
     lab.add_argument(
         "--format",
         choices=FORMATS,
         default=None,
-        help="default: from the output name (.csv: csv, .tsv: tsv, else jsonl); csv-excel: CSV whose cells starting "
-        "with = + - @ get a leading ' so spreadsheets do not run them as formulas",
+        help="default: from the output name (.jsonl, .csv, .tsv, .xlsx); csv-excel (a .csv name): CSV whose cells "
+        "starting with = + - @ get a leading ' so spreadsheets do not run them as formulas",
     )
     lab.add_argument("--max-bytes", type=_at_least(1), default=10_000_000, help="larger documents become errors")
     lab.add_argument("--sentences", type=_at_least(1), default=3, help="sentences in each summary (default 3)")
