@@ -59,17 +59,23 @@ def _cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from classify.corpus.reader import load_corpus
+    from classify.corpus.reader import check_label_values, load_corpus
     from classify.evaluate.metrics import format_metrics
     from classify.model.persist import check_model_target
     from classify.training import build_classifier, cross_validate, prepare_corpus, save_trained, train
 
     started = time.perf_counter()
     check_model_target(args.out)  # before minutes of training, not after
-    corpus = load_corpus(args.data, label_fields=args.label_fields)
+    corpus = load_corpus(args.data or ["seeds"], label_fields=_field_list(args.label_fields))
+    check_label_values(corpus)
     docs = prepare_corpus(corpus)
     fields = ", ".join(f"{k} ({v}-label, {len(corpus.label_set(k))} labels)" for k, v in corpus.label_fields.items())
-    print(f"corpus: {args.data}: {len(corpus)} articles; label fields: {fields}", file=sys.stderr)
+    print(f"corpus: {corpus.source}: {len(corpus)} articles; label fields: {fields}", file=sys.stderr)
+    if corpus.ignored_fields:
+        print(
+            f"not label fields: {', '.join(corpus.ignored_fields)} (name them with --label-fields to train them)",
+            file=sys.stderr,
+        )
     params = {"tokenizer": args.tokenizer}
     if args.C is not None:
         params["C"] = args.C
@@ -94,6 +100,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
     manifest = save_trained(model, args.out, corpus, metrics)
     print(f"\nsaved {args.out} (sha256 {manifest['sha256'][:12]}…) in {time.perf_counter() - started:.1f}s")
     return 0
+
+
+def _field_list(values: list[str] | None) -> list[str] | None:
+    """``--label-fields event_type,topics`` (or space-separated) as a list."""
+    if values is None:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 def _cmd_label(args: argparse.Namespace) -> int:
@@ -126,7 +139,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
             kept = f"; the records checkpointed so far are kept in {partial}: run the same command with --resume"
         print(f"classify: interrupted{kept}", file=sys.stderr)
         return INTERRUPTED
-    if not args.quiet:
+    if not args.quiet and not summary.complete:
         print(f"classify: {summary.line()}", file=sys.stderr)
     return 1 if args.strict and summary.errors else 0
 
@@ -135,13 +148,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     import classify
     from classify.corpus.reader import load_corpus
     from classify.evaluate.metrics import format_metrics
-    from classify.evaluate.report import evaluate_model, report_folder, write_report
+    from classify.evaluate.report import evaluate_model, report_folder, unknown_label_lines, write_report
 
     if args.out:
         report_folder(args.out, create=False)  # fail before the evaluation, not after it
     model = classify.load(args.model)
     corpus = load_corpus(args.data, label_fields=list(model.label_fields))
     result = evaluate_model(model, corpus)
+    for line in unknown_label_lines(result, args.data):
+        print(f"classify: warning: {line}", file=sys.stderr)
     print(format_metrics(result["metrics"], f"{args.data}: {result['n']} documents"))
     for name, cal in result["calibration"].items():
         print(f"expected calibration error ({name}): {cal['ece']:.3f}")
@@ -301,7 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=_cmd_explain)
 
     t = sub.add_parser("train", help="train a model from a labelled corpus and print cross-validated metrics")
-    t.add_argument("--data", default="seeds", help="folder with labels.jsonl, or a JSONL file (default: seeds)")
+    t.add_argument(
+        "--data",
+        action="append",
+        default=None,
+        help="folder with labels.jsonl, or a JSONL file (default: seeds); give it again to combine corpora",
+    )
     t.add_argument("--out", default=str(Path("models") / DEFAULT_MODEL_NAME), help="model file to write")
     t.add_argument("--folds", type=_folds, default=5, help="grouped CV folds (0 to skip CV)")
     t.add_argument("--tokenizer", choices=["syllable", "word"], default="syllable")
@@ -318,7 +338,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="keep the N most frequent n-grams per block; 0 for no cap (default 500,000)",
     )
-    t.add_argument("--label-fields", nargs="+", default=None, help="only these label fields (default: all)")
+    t.add_argument(
+        "--label-fields",
+        nargs="+",
+        default=None,
+        metavar="FIELDS",
+        help="the label fields, e.g. event_type,topics (default: the taxonomy's event_type and topics when present; "
+        "required when the corpus has no such field)",
+    )
     t.set_defaults(func=_cmd_train)
     return parser
 

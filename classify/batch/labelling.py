@@ -42,6 +42,8 @@ class BatchSummary:
     seconds: float = 0.0
     ignored: Counter = field(default_factory=Counter)
     """Files inside input folders that are not articles, by suffix (not read)."""
+    complete: bool = False
+    """``--resume`` found the output complete: nothing was done."""
     update: bool = False
     """An ``--update`` run: the documents labelled are the new ones, those skipped were in the output."""
 
@@ -352,6 +354,7 @@ def label_files(
             )
             if writer is None:
                 _check_complete(output, fmt, inputs, source_options)
+                summary.complete = True
                 return summary
             docs = iter_documents(inputs, **source_options, ignored=summary.ignored, exclude=own_files(output))
             docs = _mark_duplicates(docs, summary)
@@ -425,10 +428,8 @@ def _check_complete(output: str, fmt: str, inputs: Sequence[str], source_options
     parts = [f"{len(new)} document(s) of the inputs are not in it (first: {new[0]!r})"] if new else []
     if foreign:
         parts.append(f"{len(foreign)} of its records are not from these inputs (first: {sorted(foreign)[0]!r})")
-    raise OutputError(
-        f"{output}: is complete but does not match the inputs: {'; '.join(parts)}; "
-        "use --update to label the new documents, or --force to start over"
-    )
+    advice = "use --update to label the new documents, or --force to start over" if new else "use --force to start over"
+    raise OutputError(f"{output}: is complete but does not match the inputs: {'; '.join(parts)}; {advice}")
 
 
 def _skip_ids(docs: Iterator[SourceDocument], done: set[str], summary: BatchSummary) -> Iterator[SourceDocument]:

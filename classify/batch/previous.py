@@ -103,9 +103,15 @@ def check_same_run(partial: Path, saved: dict | None, current: dict | None, *, i
     if inputs and saved.get("inputs") != current.get("inputs"):
         differences.append("the inputs (files added, removed or changed since)")
     if differences:
+        # Only the inputs changed (articles added to a folder): continuing by id is safe.
+        advice = (
+            "use --update to go on with the documents not yet labelled"
+            if len(differences) == 1 and inputs and saved.get("inputs") != current.get("inputs")
+            else "run the same command as before"
+        )
         raise OutputError(
             f"{partial}: was written with other settings: {'; '.join(differences)}; "
-            "run the same command as before, or use --force to start over"
+            f"{advice}, or use --force to start over"
         )
 
 

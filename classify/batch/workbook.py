@@ -132,7 +132,8 @@ def write_workbook(path: str | Path, records: Callable[[], Iterable[dict]], *, b
     input_fields: dict[str, None] = {c.removeprefix("input."): None for c in base_header if c.startswith("input.")}
     for record in records():
         input_fields.update(dict.fromkeys(record.get("input") or {}))
-    columns = list(dict.fromkeys([*base_header, *workbook_columns(input_fields)]))
+    columns = workbook_columns(input_fields)
+    columns += [c for c in base_header if c not in columns]  # a column of an older version is kept
     book = Workbook(write_only=True)
     sheet = book.create_sheet(SHEET_TITLE)
     sheet.freeze_panes = "A2"
