@@ -4,7 +4,7 @@ import sys
 
 import joblib
 import pytest
-from conftest import PORTAL_PAGE, SEEDS
+from conftest import PORTAL_PAGE, SEEDS, default_sigint
 
 from classify.cli import main
 from classify.features.vectorizer import DEFAULT_MAX_FEATURES
@@ -156,7 +156,9 @@ def test_ctrl_c_during_label_is_one_line_and_the_run_resumes(tmp_path, jobs):
     partial = tmp_path / "out.jsonl.partial"
     cmd = [sys.executable, "-m", "classify.cli", "label", str(folder), "-o", str(out), "--chunk-size", "3"]
     cmd += ["--jobs", jobs]
-    proc = subprocess.Popen([*cmd, "--checkpoint-every", "0"], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*cmd, "--checkpoint-every", "0"], stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if (tmp_path / "out.jsonl.partial.ckpt").exists() and partial.stat().st_size > 20_000:
@@ -181,7 +183,9 @@ def test_ctrl_c_during_train_is_one_line_and_writes_no_model(tmp_path):
 
     model = tmp_path / "m.joblib"
     cmd = [sys.executable, "-m", "classify.cli", "train", "--data", str(SEEDS), "--out", str(model), "--folds", "5"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, preexec_fn=default_sigint
+    )
     seen = []
     for line in proc.stderr:  # interrupt in the middle of cross-validation
         seen.append(line)
