@@ -34,7 +34,7 @@ def check_output_target(output: str, inputs: Sequence[str]) -> None:
         path = Path(name)
         if path.is_dir():
             _check_folder(out, resolved, name, path.resolve())
-        elif resolved == path.resolve() or (out.exists() and os.path.samefile(out, path)):
+        elif out.exists() and os.path.samefile(out, path):  # the same name, or a symbolic or hard link
             link = "" if out.absolute() == path.absolute() else " (through a link)"
             raise OutputError(f"{out}: is the input {name}{link}; write the labels to another file")
     if resolved.name.lower() in CORPUS_LABEL_NAMES and resolved.exists() and any(resolved.parent.glob("*.txt")):
