@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = Path(os.environ.get("CLASSIFY_SHARED", ROOT.parent / "shared"))
 
 

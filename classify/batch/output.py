@@ -395,10 +395,12 @@ def open_writer(
         checkpoint.unlink(missing_ok=True)
         return RecordWriter(path, fmt, **options)
     if (resume or update) and partial.exists():
-        state = _truncate_to_checkpoint(partial, checkpoint, fmt)
+        state = _read_checkpoint(partial, checkpoint, fmt)
         if state is not None:
             mode = "update" if update or state.get("mode") == "update" else "run"
             check_same_run(partial, state.get("run"), run, inputs=mode == "run")
+            with open(partial, "r+b") as handle:  # only now: a refused resume changes nothing
+                handle.truncate(int(state["bytes"]))
             base = path if state.get("on_output") else None
             if base is not None and not path.exists():
                 raise OutputError(f"{partial}: adds to {path}, which is gone; use --force to start over")
@@ -426,8 +428,8 @@ def open_writer(
     return RecordWriter(path, fmt, **options)
 
 
-def _truncate_to_checkpoint(partial: Path, checkpoint: Path, fmt: str) -> dict | None:
-    """Cut ``partial`` back to its last checkpoint and return that checkpoint (None: nothing durable)."""
+def _read_checkpoint(partial: Path, checkpoint: Path, fmt: str) -> dict | None:
+    """The last checkpoint of ``partial`` (None, and ``partial`` removed, when nothing was made durable)."""
     try:
         state = json.loads(checkpoint.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
@@ -436,6 +438,4 @@ def _truncate_to_checkpoint(partial: Path, checkpoint: Path, fmt: str) -> dict |
         return None
     if state.get("format") != fmt:
         raise OutputError(f"{partial}: was written as {state.get('format')}, not {fmt}; use --force to start over")
-    with open(partial, "r+b") as handle:
-        handle.truncate(int(state["bytes"]))
     return state
