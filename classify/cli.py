@@ -59,17 +59,23 @@ def _cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from classify.corpus.reader import load_corpus
+    from classify.corpus.reader import check_label_values, load_corpus
     from classify.evaluate.metrics import format_metrics
     from classify.model.persist import check_model_target
     from classify.training import build_classifier, cross_validate, prepare_corpus, save_trained, train
 
     started = time.perf_counter()
     check_model_target(args.out)  # before minutes of training, not after
-    corpus = load_corpus(args.data, label_fields=args.label_fields)
+    corpus = load_corpus(args.data or ["seeds"], label_fields=_field_list(args.label_fields))
+    check_label_values(corpus)
     docs = prepare_corpus(corpus)
     fields = ", ".join(f"{k} ({v}-label, {len(corpus.label_set(k))} labels)" for k, v in corpus.label_fields.items())
-    print(f"corpus: {args.data}: {len(corpus)} articles; label fields: {fields}", file=sys.stderr)
+    print(f"corpus: {corpus.source}: {len(corpus)} articles; label fields: {fields}", file=sys.stderr)
+    if corpus.ignored_fields:
+        print(
+            f"not label fields: {', '.join(corpus.ignored_fields)} (name them with --label-fields to train them)",
+            file=sys.stderr,
+        )
     params = {"tokenizer": args.tokenizer}
     if args.C is not None:
         params["C"] = args.C
@@ -96,6 +102,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _field_list(values: list[str] | None) -> list[str] | None:
+    """``--label-fields event_type,topics`` (or space-separated) as a list."""
+    if values is None:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
 def _cmd_label(args: argparse.Namespace) -> int:
     from classify.batch.labelling import label_files
 
@@ -107,6 +120,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             resume=args.resume,
             force=args.force,
+            update=args.update,
             fmt=args.format,
             sentences=args.sentences,
             chunk_size=args.chunk_size,
@@ -125,7 +139,7 @@ def _cmd_label(args: argparse.Namespace) -> int:
             kept = f"; the records checkpointed so far are kept in {partial}: run the same command with --resume"
         print(f"classify: interrupted{kept}", file=sys.stderr)
         return INTERRUPTED
-    if not args.quiet:
+    if not args.quiet and not summary.complete:
         print(f"classify: {summary.line()}", file=sys.stderr)
     return 1 if args.strict and summary.errors else 0
 
@@ -134,7 +148,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     import classify
     from classify.corpus.reader import load_corpus
     from classify.evaluate.metrics import format_metrics
-    from classify.evaluate.report import evaluate_model, report_folder, write_report
+    from classify.evaluate.report import evaluate_model, report_folder, unknown_label_lines, write_report
 
     if args.out:
         report_folder(args.out, create=False)  # fail before the evaluation, not after it
@@ -144,6 +158,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         corpus = corpus.without(lambda doc: doc.meta.get("ambiguous_event") is True)
     ignore = _maybe_labels(args.data, corpus, model) if args.ignore_maybe else None
     result = evaluate_model(model, corpus, ignore=ignore)
+    for line in unknown_label_lines(result, args.data):
+        print(f"classify: warning: {line}", file=sys.stderr)
     print(format_metrics(result["metrics"], f"{args.data}: {result['n']} documents"))
     for name, cal in result["calibration"].items():
         print(f"expected calibration error ({name}): {cal['ece']:.3f}")
@@ -245,24 +261,37 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--max-chars", type=_at_least(1), default=None)
     s.set_defaults(func=_cmd_summarize)
 
-    lab = sub.add_parser("label", help="label and summarize many documents into JSONL, CSV or TSV (the main job)")
+    lab = sub.add_parser("label", help="label and summarize many documents into JSONL, CSV, TSV or XLSX (the main job)")
     lab.add_argument(
         "inputs", nargs="+", help="folders, .txt/.html files, .jsonl/.csv/.tsv files, or - (JSONL on stdin)"
     )
-    lab.add_argument("-o", "--output", required=True, help="output .jsonl, .csv or .tsv file, or - for stdout")
+    lab.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="output .jsonl, .csv, .tsv (each also .gz) or .xlsx file, or - for stdout; never an input",
+    )
     lab.add_argument("--jobs", type=_at_least(1), default=1, help="worker processes (default 1)")
     lab.add_argument(
         "--scheduler", default=None, help="Dask scheduler tcp://HOST:8786, or local:N for a local cluster of N workers"
     )
-    lab.add_argument("--resume", action="store_true", help="continue an interrupted run")
-    lab.add_argument("--force", action="store_true", help="overwrite an existing output")
+    again = lab.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run (same model, options and inputs)"
+    )
+    again.add_argument(
+        "--update",
+        action="store_true",
+        help="label only the documents whose ids are not in the output yet, and add them",
+    )
+    again.add_argument("--force", action="store_true", help="overwrite an existing output")
     lab.add_argument("--strict", action="store_true", help="exit 1 when any document had an error")
     lab.add_argument(
         "--format",
         choices=FORMATS,
         default=None,
-        help="default: from the output name (.csv: csv, .tsv: tsv, else jsonl); csv-excel: CSV whose cells starting "
-        "with = + - @ get a leading ' so spreadsheets do not run them as formulas",
+        help="default: from the output name (.jsonl, .csv, .tsv, .xlsx); csv-excel (a .csv name): CSV whose cells "
+        "starting with = + - @ get a leading ' so spreadsheets do not run them as formulas",
     )
     lab.add_argument("--max-bytes", type=_at_least(1), default=10_000_000, help="larger documents become errors")
     lab.add_argument("--sentences", type=_at_least(1), default=3, help="sentences in each summary (default 3)")
@@ -316,7 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(func=_cmd_explain)
 
     t = sub.add_parser("train", help="train a model from a labelled corpus and print cross-validated metrics")
-    t.add_argument("--data", default="seeds", help="folder with labels.jsonl, or a JSONL file (default: seeds)")
+    t.add_argument(
+        "--data",
+        action="append",
+        default=None,
+        help="folder with labels.jsonl, or a JSONL file (default: seeds); give it again to combine corpora",
+    )
     t.add_argument("--out", default=str(Path("models") / DEFAULT_MODEL_NAME), help="model file to write")
     t.add_argument("--folds", type=_folds, default=5, help="grouped CV folds (0 to skip CV)")
     t.add_argument("--tokenizer", choices=["syllable", "word"], default="syllable")
@@ -333,7 +367,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="keep the N most frequent n-grams per block; 0 for no cap (default 500,000)",
     )
-    t.add_argument("--label-fields", nargs="+", default=None, help="only these label fields (default: all)")
+    t.add_argument(
+        "--label-fields",
+        nargs="+",
+        default=None,
+        metavar="FIELDS",
+        help="the label fields, e.g. event_type,topics (default: the taxonomy's event_type and topics when present; "
+        "required when the corpus has no such field)",
+    )
     t.add_argument(
         "--no-evidence",
         action="store_true",

@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = Path(os.environ.get("CLASSIFY_SHARED", ROOT.parent / "shared"))
 
 
@@ -82,3 +83,21 @@ def windows_1258_bytes(text: str) -> bytes:
         out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones)))
         out.append("".join(c for c in parts if c in tones))
     return "".join(out).encode("cp1258")
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a child that a test interrupts: SIGINT back to its default.
+
+    A child inherits an ignored SIGINT (``nohup pytest &``), and Python then installs no
+    KeyboardInterrupt handler in it, so a test's Ctrl-C would be lost.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def classify_cli(*args: str) -> list[str]:
+    """The command line of ``classify ARGS`` in a subprocess, run from this worktree's package."""
+    import sys
+
+    return [sys.executable, "-m", "classify.cli", *args]

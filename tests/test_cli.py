@@ -4,7 +4,7 @@ import sys
 
 import joblib
 import pytest
-from conftest import PORTAL_PAGE, SEEDS
+from conftest import PORTAL_PAGE, SEEDS, default_sigint
 
 from classify.cli import main
 from classify.features.vectorizer import DEFAULT_MAX_FEATURES
@@ -156,7 +156,9 @@ def test_ctrl_c_during_label_is_one_line_and_the_run_resumes(tmp_path, jobs):
     partial = tmp_path / "out.jsonl.partial"
     cmd = [sys.executable, "-m", "classify.cli", "label", str(folder), "-o", str(out), "--chunk-size", "3"]
     cmd += ["--jobs", jobs]
-    proc = subprocess.Popen([*cmd, "--checkpoint-every", "0"], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*cmd, "--checkpoint-every", "0"], stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
         if (tmp_path / "out.jsonl.partial.ckpt").exists() and partial.stat().st_size > 20_000:
@@ -181,7 +183,9 @@ def test_ctrl_c_during_train_is_one_line_and_writes_no_model(tmp_path):
 
     model = tmp_path / "m.joblib"
     cmd = [sys.executable, "-m", "classify.cli", "train", "--data", str(SEEDS), "--out", str(model), "--folds", "5"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, preexec_fn=default_sigint
+    )
     seen = []
     for line in proc.stderr:  # interrupt in the middle of cross-validation
         seen.append(line)
@@ -217,3 +221,88 @@ def test_explain_prints_readable_text_on_a_terminal_and_json_when_piped(tmp_path
 
     assert main(["explain", "--format", "json", str(article)]) == 0  # a terminal, but JSON asked for
     assert json.loads(capsys.readouterr().out)["labels"] == record["labels"]
+
+
+def _cms_export(path, docs, **extra_fields):
+    with open(path, "w", encoding="utf-8") as handle:
+        for i, doc in enumerate(docs):
+            fields = {name: value(i) for name, value in extra_fields.items()}
+            handle.write(
+                json.dumps({"id": doc.id, "text": doc.text, **doc.labels, **fields}, ensure_ascii=False) + "\n"
+            )
+    return path
+
+
+def test_train_on_cms_exports_takes_the_taxonomy_fields_and_combines_every_data(tmp_path, seed_corpus):
+    docs = seed_corpus.documents[::25]
+    first = _cms_export(
+        tmp_path / "a.jsonl",
+        docs[:10],
+        url=lambda i: f"https://stttt.gov.vn/tin/{i}",
+        author=lambda i: ["An", "Bình"][i % 2],
+        published=lambda i: f"2024-03-{i + 1:02d}",
+    )
+    second = _cms_export(tmp_path / "b.jsonl", docs[10:], url=lambda i: f"https://stttt.gov.vn/b/{i}")
+    model = tmp_path / "m.joblib"
+    cmd = ["train", "--data", str(first), "--data", str(second), "--folds", "0", "--out", str(model)]
+    result = subprocess.run([sys.executable, "-m", "classify.cli", *cmd], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "not label fields: url, author, published (name them with --label-fields to train them)" in result.stderr
+    manifest = json.loads((tmp_path / "m.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["label_fields"] == {"event_type": "single", "topics": "multi"}
+    assert manifest["corpus"]["documents"] == len(docs) and manifest["corpus"]["source"] == f"{first} + {second}"
+
+    def refused(*extra):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "classify.cli",
+                "train",
+                "--folds",
+                "0",
+                "--out",
+                str(tmp_path / "x.joblib"),
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 2 and len(run.stderr.splitlines()) == 1 and not (tmp_path / "x.joblib").exists()
+        return run.stderr
+
+    assert f"field 'url' has {len(docs)} different values in {len(docs)} documents" in refused(
+        "--data", str(first), "--data", str(second), "--label-fields", "event_type,url"
+    )
+    assert f"duplicate id '{docs[0].id}' (first at {first}:1)" in refused("--data", str(first), "--data", str(first))
+    only_category = tmp_path / "c.jsonl"
+    only_category.write_text(json.dumps({"text": PORTAL_PAGE, "category": "cntt"}) + "\n", encoding="utf-8")
+    assert "name them with --label-fields" in refused("--data", str(only_category))
+
+
+def test_evaluate_scores_the_rest_when_a_label_is_unknown_to_the_model(tmp_path, seed_corpus):
+    docs = seed_corpus.documents[::40]
+    rows = [{"id": d.id, "text": d.text, **d.labels} for d in docs]
+    rows[0]["event_type"] = "press_conference"  # a kind of event the shipped model never learned
+    rows[1]["topics"] = [*rows[1]["topics"], "tourism"]
+    data = tmp_path / "gold.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    report = tmp_path / "report"
+    result = subprocess.run(
+        [sys.executable, "-m", "classify.cli", "evaluate", "--data", str(data), "--out", str(report)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("classify: warning: ")]
+    assert warnings == [
+        f"classify: warning: {data}: label 'press_conference' of field 'event_type' (1 document) is unknown to the "
+        "model; those documents are not scored on 'event_type'",
+        f"classify: warning: {data}: label 'tourism' of field 'topics' (1 document) is unknown to the model; "
+        "it is left out of their 'topics' and the rest is scored",
+    ]
+    metrics = json.loads((report / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["metrics"]["event_type"]["n"] == len(rows) - 1 and metrics["metrics"]["topics"]["n"] == len(rows)
+    assert metrics["unknown_labels"] == {"event_type": {"press_conference": 1}, "topics": {"tourism": 1}}
+    assert "tourism" not in metrics["metrics"]["topics"]["per_label"]
+    assert "'press_conference' of field 'event_type'" in (report / "report.md").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ and never stops the run. Output writing is crash-safe and resumable (see
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classify.batch.records import record_keys, shaped_record
 from classify.batch.sources import DEFAULT_MAX_BYTES, SourceDocument, html_to_text, iter_documents
 from classify.errors import ClassifyError
 
@@ -40,6 +42,10 @@ class BatchSummary:
     seconds: float = 0.0
     ignored: Counter = field(default_factory=Counter)
     """Files inside input folders that are not articles, by suffix (not read)."""
+    complete: bool = False
+    """``--resume`` found the output complete: nothing was done."""
+    update: bool = False
+    """An ``--update`` run: the documents labelled are the new ones, those skipped were in the output."""
 
     @property
     def docs_per_second(self) -> float:
@@ -49,8 +55,9 @@ class BatchSummary:
 
     def line(self) -> str:
         """The one-line report printed at the end of a run."""
+        new, done = (" new", "already in the output") if self.update else ("", "already done")
         return (
-            f"labelled {self.labelled}, errors {self.errors}, skipped {self.skipped} (already done), "
+            f"labelled {self.labelled}{new}, errors {self.errors}, skipped {self.skipped} ({done}), "
             f"duplicate ids {self.duplicates}; {self.docs_per_second:.1f} docs/s{self._ignored_note()}"
         )
 
@@ -91,8 +98,10 @@ def _warm_up(model_path: str, trust: bool) -> None:
     _model(model_path, trust)
 
 
-def _error_record(doc: SourceDocument, message: str) -> dict:
-    return {"id": doc.id, "source": doc.source, **doc.extra, "error": message}
+def _record(keys: list[str], doc: SourceDocument, values: dict) -> dict:
+    # The input's own fields go under "input": a gold "event_type" or "source" in an export
+    # stays next to the prediction instead of being overwritten by it.
+    return shaped_record(keys, {"id": doc.id, "source": doc.source, **values, "input": doc.extra or None})
 
 
 def _label_chunk(model_path: str, trust: bool, chunk: Sequence[SourceDocument], sentences: int, fmt: str | None = None):
@@ -111,11 +120,12 @@ def _label_chunk(model_path: str, trust: bool, chunk: Sequence[SourceDocument], 
 
 def _label_records(model_path: str, trust: bool, chunk: Sequence[SourceDocument], sentences: int) -> list[dict]:
     model = _model(model_path, trust)
+    keys = record_keys(model.label_fields)
     records: list[dict | None] = [None] * len(chunk)
     ready = []
     for i, doc in enumerate(chunk):
         if doc.error:
-            records[i] = _error_record(doc, doc.error)
+            records[i] = _record(keys, doc, {"error": doc.error})
             continue
         try:
             text, title = doc.text, doc.title
@@ -124,7 +134,7 @@ def _label_records(model_path: str, trust: bool, chunk: Sequence[SourceDocument]
                 title = title or html_title
             ready.append((i, model.prepare(text, title=title, source=doc.source)))
         except ClassifyError as exc:
-            records[i] = _error_record(doc, str(exc))
+            records[i] = _record(keys, doc, {"error": str(exc)})
     try:
         predictions = model.predict_prepared([p for _, p in ready], sentences=sentences)
     except Exception:
@@ -137,9 +147,9 @@ def _label_records(model_path: str, trust: bool, chunk: Sequence[SourceDocument]
                 if predictions is not None
                 else model.predict_prepared([prepared], sentences=sentences)[0]
             )
-            records[i] = {"id": doc.id, "source": doc.source, **doc.extra, **prediction.to_dict(), "error": None}
+            records[i] = _record(keys, doc, {**prediction.to_dict(), "error": None})
         except Exception as exc:  # a bug must not lose the other documents
-            records[i] = _error_record(doc, f"{doc.source}: internal error ({type(exc).__name__}: {exc})")
+            records[i] = _record(keys, doc, {"error": f"{doc.source}: internal error ({type(exc).__name__}: {exc})"})
     return records  # type: ignore[return-value]
 
 
@@ -258,6 +268,7 @@ def label_files(
     jobs: int = 1,
     resume: bool = False,
     force: bool = False,
+    update: bool = False,
     fmt: str | None = None,
     sentences: int = 3,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
@@ -272,18 +283,22 @@ def label_files(
     dask_stats=None,
     max_in_flight: int | None = None,
 ) -> BatchSummary:
-    """Label every document of ``inputs`` into ``output`` (JSONL, CSV or TSV, ``-`` for stdout).
+    """Label every document of ``inputs`` into ``output`` (JSONL, CSV, TSV or XLSX, ``-`` for stdout).
 
     Parameters
     ----------
     inputs : sequence of str
         Folders, ``.txt``/``.html`` files, JSONL, CSV or TSV files, or ``-`` (JSONL on stdin).
     output : str
-        Output file; ``.csv`` selects CSV and ``.tsv`` TSV unless ``fmt`` says otherwise.
+        Output file: ``.jsonl``, ``.csv``, ``.tsv`` (each also ``.gz``) or ``.xlsx``. It may not
+        be an input, nor lie in an input folder where it would be read as an article.
     resume : bool
-        Continue an interrupted run (skips the documents already written).
+        Continue an interrupted run (skips the documents already written); refused if
+        the model, the options that change records or the inputs differ.
     force : bool
         Overwrite an existing output.
+    update : bool
+        Label only the documents whose ids are not in the finished output, and add them to it.
     checkpoint_seconds : float, default=1.0
         Least time between two checkpoints (fsync of the output and of the
         resume state); a crash loses at most this much work.
@@ -300,71 +315,129 @@ def label_files(
     Raises
     ------
     classify.batch.output.OutputError, classify.errors.InputError, classify.errors.ModelError
-        Usage errors, raised before any document is processed.
+        Usage errors (another run writing the output among them), raised before any
+        document is processed and before anything is created.
     ValueError
         ``jobs``, ``chunk_size`` or ``sentences`` under 1.
     """
-    from classify.batch.output import detect_format, open_writer
+    from classify.batch.guard import check_output_target, own_files
+    from classify.batch.lock import OutputLock
+    from classify.batch.output import OutputError, detect_format, open_writer
+    from classify.batch.previous import describe_run
     from classify.batch.progress import ProgressBar
+    from classify.errors import InputError
     from classify.model.models_path import resolve_model_path
 
     _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
+    if resume + force + update > 1:
+        raise OutputError("use only one of --resume, --update and --force")
     started = time.perf_counter()
-    summary = BatchSummary()
-    fmt = detect_format(output, fmt)
+    summary = BatchSummary(update=update)
     for name in inputs:
         if name != "-" and not Path(name).exists():
-            from classify.errors import InputError
-
             raise InputError(f"{name}: no such file or folder")
-    # Before the output exists: an unreachable scheduler creates nothing.
-    client = _connect(scheduler, functools.partial(_warm_up, str(resolve_model_path(model)), trust))
+    check_output_target(output, inputs)
+    fmt = detect_format(output, fmt)
+    model_path = str(resolve_model_path(model))
+    source_options = {"text_column": text_column, "id_column": id_column, "title_column": title_column}
+    source_options["max_bytes"] = max_bytes
+    # Everything is checked before anything is created: a bad model leaves no empty partial file.
+    preload = scheduler is None and (jobs == 1 or _forks(jobs))
+    run = describe_run(
+        _model_sha256(model_path, trust, preload), inputs, sentences=sentences, format=fmt, **source_options
+    )
+    client = _connect(scheduler, functools.partial(_warm_up, model_path, trust))
     try:
-        writer = open_writer(output, fmt, resume=resume, force=force, commit_seconds=checkpoint_seconds)
-        if writer is None:
-            print(f"classify: {output} is already complete; nothing to resume", file=sys.stderr)
-            return summary
-        docs = _mark_duplicates(
-            iter_documents(
-                inputs,
-                text_column=text_column,
-                id_column=id_column,
-                title_column=title_column,
-                max_bytes=max_bytes,
-                ignored=summary.ignored,
-            ),
-            summary,
-        )
-        if writer.done:
-            docs = _skip_done(docs, writer.done, writer.last_id, output)
-            summary.skipped = writer.done
-        batches = label_documents(
-            docs,
-            model_path=model,
-            trust=trust,
-            jobs=jobs,
-            chunk_size=chunk_size,
-            sentences=sentences,
-            client=client,
-            dask_stats=dask_stats,
-            max_in_flight=max_in_flight,
-            fmt=fmt,
-        )
-        bar = ProgressBar(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
-        try:
-            for rendered in batches:
-                writer.write_rendered(rendered)
-                summary.errors += rendered.errors
-                summary.labelled += rendered.count - rendered.errors
-                bar.update(rendered.count)
-            writer.finish()
-        finally:
-            writer.close()
-            bar.close()
+        with OutputLock(output) if output != "-" else contextlib.nullcontext():
+            writer = open_writer(
+                output, fmt, resume=resume, force=force, update=update, commit_seconds=checkpoint_seconds, run=run
+            )
+            if writer is None:
+                _check_complete(output, fmt, inputs, source_options)
+                summary.complete = True
+                return summary
+            docs = iter_documents(inputs, **source_options, ignored=summary.ignored, exclude=own_files(output))
+            docs = _mark_duplicates(docs, summary)
+            if writer.mode == "update":
+                docs = _skip_ids(docs, writer.done_ids, summary)
+            elif writer.done:
+                docs = _skip_done(docs, writer.done, writer.last_id, output)
+                summary.skipped = writer.done
+            batches = label_documents(
+                docs,
+                model_path=model_path,
+                trust=trust,
+                jobs=jobs,
+                chunk_size=chunk_size,
+                sentences=sentences,
+                client=client,
+                dask_stats=dask_stats,
+                max_in_flight=max_in_flight,
+                fmt=fmt,
+            )
+            bar = ProgressBar(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
+            try:
+                for rendered in batches:
+                    writer.write_rendered(rendered)
+                    summary.errors += rendered.errors
+                    summary.labelled += rendered.count - rendered.errors
+                    bar.update(rendered.count)
+                writer.finish()
+            finally:
+                writer.close()
+                bar.close()
     finally:
         _disconnect(client, scheduler)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _forks(jobs: int) -> bool:
+    from classify.batch.parallel import forks_workers
+
+    return jobs > 1 and forks_workers()
+
+
+def _model_sha256(path: str, trust: bool, preload: bool) -> str:
+    """Check the model (loading it when this process uses it) and return its sha256."""
+    if preload:
+        manifest = getattr(_model(path, trust), "manifest", None) or {}
+    else:
+        from classify.model.persist import verify_model
+
+        manifest = verify_model(path, trust=trust)
+    if manifest.get("sha256"):
+        return str(manifest["sha256"])
+    from classify.model.persist import sha256_file
+
+    return sha256_file(path)  # a trusted model without a manifest
+
+
+def _check_complete(output: str, fmt: str, inputs: Sequence[str], source_options: dict) -> None:
+    """Say that ``--resume`` has nothing to do, or raise if the finished output does not match the inputs."""
+    from classify.batch.output import OutputError
+    from classify.batch.previous import output_ids
+
+    written = set(output_ids(output, fmt))
+    wanted = dict.fromkeys(doc.id for doc in iter_documents(inputs, **source_options))
+    new = [i for i in wanted if i not in written]
+    foreign = [i for i in written if i not in wanted]
+    if not new and not foreign:
+        print(f"classify: {output} is already complete; nothing to resume", file=sys.stderr)
+        return
+    parts = [f"{len(new)} document(s) of the inputs are not in it (first: {new[0]!r})"] if new else []
+    if foreign:
+        parts.append(f"{len(foreign)} of its records are not from these inputs (first: {sorted(foreign)[0]!r})")
+    advice = "use --update to label the new documents, or --force to start over" if new else "use --force to start over"
+    raise OutputError(f"{output}: is complete but does not match the inputs: {'; '.join(parts)}; {advice}")
+
+
+def _skip_ids(docs: Iterator[SourceDocument], done: set[str], summary: BatchSummary) -> Iterator[SourceDocument]:
+    for doc in docs:
+        if doc.id in done:
+            summary.skipped += 1
+        else:
+            yield doc
 
 
 def _connect(scheduler: str | None, preload):

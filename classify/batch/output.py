@@ -1,4 +1,4 @@
-"""Crash-safe, resumable writers for batch output (JSONL, CSV or TSV).
+"""Crash-safe, resumable writers for batch output (JSONL, CSV, TSV or XLSX).
 
 Formats: ``jsonl``; ``csv`` (UTF-8 with the BOM Excel needs, cells as they are);
 ``csv-excel`` (the same, but a cell a spreadsheet would run as a formula, one
@@ -19,6 +19,16 @@ An output named ``*.gz`` (``labels.jsonl.gz``, ``labels.csv.gz``) is gzip: every
 chunk is appended as a gzip member of its own (what ``gzip``, ``zcat``, pandas and
 Python's :mod:`gzip` read as one stream), so a checkpoint always falls on a member
 boundary and ``--resume`` cuts a compressed file exactly as a plain one.
+
+An output named ``*.xlsx`` is a workbook (:mod:`classify.batch.workbook`): its records are
+checkpointed as JSONL in ``OUTPUT.partial`` like any other, and the workbook is built from
+them when the run completes. Any other name is refused (:func:`detect_format`), so a file
+never holds something its name does not say.
+
+Nothing is created until the first record is written: a run that fails before it (a bad
+model, an unreadable input list) leaves no empty ``OUTPUT.partial`` behind. The checkpoint
+also holds the description of the run (model sha256, options, inputs fingerprint; see
+:mod:`classify.batch.previous`), so ``--resume`` refuses to go on with another model or options.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -47,16 +58,20 @@ __all__ = [
     "partial_paths",
     "CSV_COLUMNS",
     "FORMATS",
+    "OUTPUT_SUFFIXES",
     "detect_format",
+    "csv_cell_text",
 ]
 
 UTF8_BOM = "\ufeff"
-FORMATS = ("jsonl", "csv", "csv-excel", "tsv")
+FORMATS = ("jsonl", "csv", "csv-excel", "tsv", "xlsx")
 # Formats written as delimited rows under a header line, and their delimiters.
 CSV_FORMATS = ("csv", "csv-excel", "tsv")
 _DELIMITERS = {"csv": ",", "csv-excel": ",", "tsv": "\t"}
 _BOM_FORMATS = ("csv", "csv-excel")
-_FORMAT_SUFFIXES = {".csv": "csv", ".tsv": "tsv"}
+# The output names that are accepted, and the formats each may hold (the first is the default).
+OUTPUT_SUFFIXES = {".jsonl": ("jsonl",), ".csv": ("csv", "csv-excel"), ".tsv": ("tsv",), ".xlsx": ("xlsx",)}
+_GZIP_SUFFIXES = (".jsonl", ".csv", ".tsv")
 # Compressed names that would otherwise get plain text under a misleading suffix.
 _OTHER_ARCHIVES = frozenset({".zip", ".xz", ".bz2", ".zst", ".7z", ".lz4"})
 # List columns a spreadsheet user reads: topics as "a; b", the summary one sentence per line
@@ -64,7 +79,7 @@ _OTHER_ARCHIVES = frozenset({".zip", ".xz", ".bz2", ".zst", ".7z", ".lz4"})
 # (a user's label with "; ") falls back to JSON, so the cell still parses back.
 _CSV_JOINERS = {"topics": "; ", "summary": "\n"}
 # OWASP's list of characters that make a spreadsheet cell a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "id",
     "source",
@@ -72,27 +87,59 @@ CSV_COLUMNS = [
     "date",
     "event_type",
     "event_confidence",
+    "event_abstained",
     "topics",
     "topic_scores",
+    "topic_evidence",
     "summary",
+    "input",
     "error",
 ]
 
 
-def detect_format(output: str, fmt: str | None) -> str:
-    """``fmt`` if given, else ``csv`` for a ``.csv`` output, ``tsv`` for ``.tsv`` and ``jsonl`` otherwise.
+def known_names() -> str:
+    """The output names :func:`detect_format` accepts, for messages."""
+    names = [f"{suffix}, {suffix}.gz" if suffix in _GZIP_SUFFIXES else suffix for suffix in OUTPUT_SUFFIXES]
+    return ", ".join(names)
 
-    The suffix is read through ``.gz``: ``labels.csv.gz`` is CSV.
+
+def detect_format(output: str, fmt: str | None) -> str:
+    """The format of ``output``: from its name, or ``fmt`` when given and the name allows it.
+
+    ``.jsonl``, ``.csv``, ``.tsv`` (each also ``.gz``-compressed: ``labels.csv.gz`` is CSV) and
+    ``.xlsx``; ``-`` (standard output) is JSONL unless ``fmt`` says otherwise.
+
+    Raises
+    ------
+    OutputError
+        For an unknown ``fmt``, an output name with another suffix (``.json``, ``.txt``,
+        none), a ``.zip``-style archive, ``.xlsx.gz``, a workbook on standard output, or a
+        ``fmt`` the name contradicts (``-o a.csv --format tsv``).
     """
-    if fmt is not None:
-        if fmt not in FORMATS:
-            raise OutputError(f"unknown --format {fmt!r}; use {', '.join(FORMATS)}")
-        return fmt
-    return _FORMAT_SUFFIXES.get(content_suffix(output), "jsonl")
+    if fmt is not None and fmt not in FORMATS:
+        raise OutputError(f"unknown --format {fmt!r}; use {', '.join(FORMATS)}")
+    if output == "-":
+        if fmt == "xlsx":
+            raise OutputError("a workbook cannot go to standard output; name an .xlsx file with -o")
+        return fmt or "jsonl"
+    path = Path(output)
+    suffix = content_suffix(path)
+    if path.suffix.lower() in _OTHER_ARCHIVES:
+        raise OutputError(f"{path}: only gzip output is compressed; name it {path.stem}.gz or compress it afterwards")
+    compressed = path.suffix.lower() == ".gz"
+    if suffix not in OUTPUT_SUFFIXES or (compressed and suffix not in _GZIP_SUFFIXES):
+        shown = "".join(path.suffixes[-2:] if compressed else path.suffixes[-1:]).lower() or "no suffix"
+        raise OutputError(f"{path}: unknown kind of output ({shown}); name it {known_names()}")
+    allowed = OUTPUT_SUFFIXES[suffix]
+    if fmt is not None and fmt not in allowed:
+        raise OutputError(
+            f"{path}: --format {fmt} does not match the name; a {suffix} file holds {' or '.join(allowed)}"
+        )
+    return fmt or allowed[0]
 
 
 def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
-    if fmt == "jsonl":
+    if fmt in ("jsonl", "xlsx"):  # an .xlsx run checkpoints JSONL; the workbook is built at the end
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     guard = fmt == "csv-excel"
     buffer = io.StringIO()
@@ -100,7 +147,7 @@ def _serialise(records: Sequence[dict], fmt: str, header: bool = False) -> str:
     if header:
         writer.writerow(CSV_COLUMNS)
     for record in records:
-        writer.writerow([_csv_cell(record.get(column), _CSV_JOINERS.get(column), guard) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell_text(record.get(column), column, guard) for column in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -139,16 +186,20 @@ def render_chunk(records: Sequence[dict], fmt: str) -> RenderedChunk:
     )
 
 
-def _csv_cell(value, joiner: str | None = None, guard_formulas: bool = False) -> str:
+def csv_cell_text(value, column: str | None = None, guard_formulas: bool = False) -> str:
+    """The text of a CSV or workbook cell: ``topics`` and ``summary`` lists joined, other lists and objects as JSON."""
+    joiner = _CSV_JOINERS.get(column)
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if joiner is not None and isinstance(value, list) and not any(joiner in str(v) for v in value):
         text = joiner.join(str(v) for v in value)
     elif isinstance(value, (list, dict)):
         text = json.dumps(value, ensure_ascii=False)
     else:
         text = str(value)
-    if guard_formulas and text.startswith(_FORMULA_STARTS):
+    if guard_formulas and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 
@@ -157,31 +208,70 @@ class RecordWriter:
     """Append records chunk by chunk; see the module docstring for the crash-safety scheme.
 
     Use :func:`open_writer` to create one.
+
+    Attributes
+    ----------
+    done : int
+        Records in the output so far (those of an interrupted or finished run included).
+    mode : {"run", "update"}
+        ``"run"`` resumes by position (the first ``done`` documents are skipped);
+        ``"update"`` skips the documents whose id is in ``done_ids``.
+    done_ids : set of str or None
+        Ids already in the output (``"update"`` only).
+    written : int
+        Records written by this run.
     """
 
     def __init__(
-        self, path: Path | None, fmt: str, done: int, last_id: str | None, *, commit_seconds: float = 1.0
+        self,
+        path: Path | None,
+        fmt: str,
+        done: int = 0,
+        last_id: str | None = None,
+        *,
+        commit_seconds: float = 1.0,
+        run: dict | None = None,
+        mode: str = "run",
+        base: Path | None = None,
+        done_ids: set[str] | None = None,
     ) -> None:
         self.path = path
         self.fmt = fmt
         self.done = done
         self.last_id = last_id
         self.commit_seconds = commit_seconds
+        self.run = run
+        self.mode = mode
+        self.base = base
+        self.done_ids = done_ids
+        self.written = 0
         self._last_commit = time.monotonic()
         self._gzip = path is not None and path.suffix.lower() == ".gz"
+        self._handle = None
         if path is None:
             self._handle = sys.stdout
             if fmt in CSV_FORMATS:
                 self._handle.write(_serialise([], fmt, header=True))
             return
         self.partial, self.checkpoint = partial_paths(path)
-        self._handle = open(self.partial, "ab") if self._gzip else open(self.partial, "a", encoding="utf-8", newline="")
-        if self._handle.tell() == 0 and fmt in CSV_FORMATS:
+
+    def _open(self) -> None:
+        # Opened on the first record, so that a run failing before it leaves nothing behind.
+        try:
+            self.partial.parent.mkdir(parents=True, exist_ok=True)
+            if self.base is not None and self.fmt != "xlsx" and not self.partial.exists():
+                shutil.copyfile(self.base, self.partial)  # --update: the finished records, then the new ones
+            if self._gzip:
+                self._handle = open(self.partial, "ab")
+            else:
+                self._handle = open(self.partial, "a", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise OutputError(f"{self.partial}: cannot write ({exc.strerror or exc})") from None
+        if self._handle.tell() == 0 and self.fmt in CSV_FORMATS:
             # Excel reads a CSV file without a BOM in the ANSI code page, which garbles every
             # Vietnamese diacritic; its own "CSV UTF-8" files start with one too.
-            bom = UTF8_BOM if fmt in _BOM_FORMATS else ""
-            self._append(bom + _serialise([], fmt, header=True))
-            self._commit()
+            bom = UTF8_BOM if self.fmt in _BOM_FORMATS else ""
+            self._append(bom + _serialise([], self.fmt, header=True))
 
     def _append(self, text: str) -> None:
         if self._gzip:
@@ -198,8 +288,11 @@ class RecordWriter:
         """Append a chunk rendered by :func:`render_chunk` in this writer's format."""
         if not chunk.count:
             return
+        if self._handle is None:
+            self._open()
         self._append(chunk.text)
         self.done += chunk.count
+        self.written += chunk.count
         self.last_id = chunk.last_id
         if self.path is None:
             self._handle.flush()
@@ -211,10 +304,18 @@ class RecordWriter:
     def _commit(self) -> None:
         self._handle.flush()
         os.fsync(self._handle.fileno())
-        state = json.dumps(
-            {"records": self.done, "bytes": self._handle.tell(), "last_id": self.last_id, "format": self.fmt}
-        )
-        atomic_write(self.checkpoint, lambda handle: handle.write(state), mode="w")
+        state = {
+            "records": self.done,
+            "bytes": self._handle.tell(),
+            "last_id": self.last_id,
+            "format": self.fmt,
+            "mode": self.mode,
+            # An .xlsx --update keeps only the new records here; the finished workbook holds the rest.
+            "on_output": self.base is not None and self.fmt == "xlsx",
+            "run": self.run,
+        }
+        text = json.dumps(state, ensure_ascii=False)
+        atomic_write(self.checkpoint, lambda handle: handle.write(text), mode="w")
         self._last_commit = time.monotonic()
 
     def finish(self) -> None:
@@ -222,13 +323,23 @@ class RecordWriter:
         if self.path is None:
             self._handle.flush()
             return
+        if self._handle is None and self.base is not None and not self.partial.exists():
+            return  # --update found nothing new: the finished output stays as it is
+        if self._handle is None:
+            self._open()  # no document at all: an empty output (CSV: the header) all the same
         self._handle.close()
-        os.replace(self.partial, self.path)
+        if self.fmt == "xlsx":
+            from classify.batch.workbook import partial_records, write_workbook
+
+            write_workbook(self.path, partial_records(self.partial), base=self.base)
+            self.partial.unlink()
+        else:
+            os.replace(self.partial, self.path)
         self.checkpoint.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Close without finishing (the partial output stays for ``--resume``)."""
-        if self.path is not None and not self._handle.closed:
+        if self.path is not None and self._handle is not None and not self._handle.closed:
             self._handle.close()
 
 
@@ -239,56 +350,96 @@ def partial_paths(output: str | Path) -> tuple[Path, Path]:
 
 
 def open_writer(
-    output: str, fmt: str, *, resume: bool, force: bool, commit_seconds: float = 1.0
+    output: str,
+    fmt: str,
+    *,
+    resume: bool,
+    force: bool,
+    commit_seconds: float = 1.0,
+    update: bool = False,
+    run: dict | None = None,
 ) -> RecordWriter | None:
     """Open the output for a run; None when ``resume`` finds the output already complete.
+
+    Parameters
+    ----------
+    resume : bool
+        Continue the partial output of an interrupted run, which must have been
+        started with the same ``run`` description (model, options, inputs).
+    force : bool
+        Start over: an interrupted run's partial output is dropped, and the output
+        is replaced when this run completes.
+    update : bool
+        Add to a finished output (or continue an interrupted update): the returned
+        writer's ``done_ids`` are the ids already written, to be skipped.
+    run : dict, optional
+        The description of this run (:func:`classify.batch.previous.describe_run`), kept in
+        the checkpoint.
 
     Raises
     ------
     OutputError
-        If the output exists and neither ``resume`` nor ``force`` is given, if a
-        partial output from another format is found, or if it cannot be written.
+        If the output exists and none of ``resume``, ``update`` or ``force`` is given, if
+        a partial output was written with another format, model, options or inputs, or if
+        it cannot be written.
     """
+    from classify.batch.previous import check_same_run, output_ids
+
     if output == "-":
-        return RecordWriter(None, fmt, 0, None)
+        return RecordWriter(None, fmt)
     path = Path(output)
     partial, checkpoint = partial_paths(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name for the output")
     if path.suffix.lower() in _OTHER_ARCHIVES:
         raise OutputError(f"{path}: only gzip output is compressed; name it {path.stem}.gz or compress it afterwards")
+    options = {"commit_seconds": commit_seconds, "run": run}
     if force:
         partial.unlink(missing_ok=True)
         checkpoint.unlink(missing_ok=True)
-    elif resume:
-        if path.exists() and not partial.exists():
+        return RecordWriter(path, fmt, **options)
+    if (resume or update) and partial.exists():
+        state = _read_checkpoint(partial, checkpoint, fmt)
+        if state is not None:
+            mode = "update" if update or state.get("mode") == "update" else "run"
+            check_same_run(partial, state.get("run"), run, inputs=mode == "run")
+            with open(partial, "r+b") as handle:  # only now: a refused resume changes nothing
+                handle.truncate(int(state["bytes"]))
+            base = path if state.get("on_output") else None
+            if base is not None and not path.exists():
+                raise OutputError(f"{partial}: adds to {path}, which is gone; use --force to start over")
+            ids = None
+            if mode == "update":
+                ids = set(output_ids(partial, "jsonl" if fmt == "xlsx" else fmt))
+                ids.update(output_ids(path, fmt) if base is not None else ())
+            done, last_id = int(state["records"]), state.get("last_id")
+            return RecordWriter(path, fmt, done, last_id, mode=mode, base=base, done_ids=ids, **options)
+    if update:
+        if not path.exists():
+            return RecordWriter(path, fmt, mode="update", done_ids=set(), **options)
+        ids = output_ids(path, fmt)
+        last_id = ids[-1] if ids else None
+        return RecordWriter(path, fmt, len(ids), last_id, mode="update", base=path, done_ids=set(ids), **options)
+    if resume:
+        if path.exists():
             return None
-        if partial.exists():
-            done, last_id = _truncate_to_checkpoint(partial, checkpoint, fmt)
-            try:
-                return RecordWriter(path, fmt, done, last_id, commit_seconds=commit_seconds)
-            except OSError as exc:
-                raise OutputError(f"{partial}: cannot write ({exc.strerror})") from None
     elif path.exists() or partial.exists():
         which = path if path.exists() else partial
-        raise OutputError(f"{which}: already exists; use --resume to continue it or --force to overwrite")
-    try:
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
-        return RecordWriter(path, fmt, 0, None, commit_seconds=commit_seconds)
-    except OSError as exc:
-        raise OutputError(f"{partial}: cannot write ({exc.strerror})") from None
+        raise OutputError(
+            f"{which}: already exists; use --resume to continue it, --update to add new documents "
+            "or --force to overwrite"
+        )
+    return RecordWriter(path, fmt, **options)
 
 
-def _truncate_to_checkpoint(partial: Path, checkpoint: Path, fmt: str) -> tuple[int, str | None]:
+def _read_checkpoint(partial: Path, checkpoint: Path, fmt: str) -> dict | None:
+    """The last checkpoint of ``partial`` (None, and ``partial`` removed, when nothing was made durable)."""
     try:
         state = json.loads(checkpoint.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         # Killed before the first checkpoint: nothing durable was written.
         partial.unlink()
-        return 0, None
+        return None
     if state.get("format") != fmt:
         raise OutputError(f"{partial}: was written as {state.get('format')}, not {fmt}; use --force to start over")
-    with open(partial, "r+b") as handle:
-        handle.truncate(int(state["bytes"]))
-    return int(state["records"]), state.get("last_id")
+    return state

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -33,6 +34,7 @@ from classify.text.reading import (
 __all__ = [
     "SourceDocument",
     "iter_documents",
+    "folder_articles",
     "html_to_text",
     "read_article_file",
     "looks_like_html",
@@ -42,6 +44,7 @@ __all__ = [
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES  # what is read inside a folder
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 CSV_SUFFIXES = frozenset({".csv", ".tsv"})
 # Excel writes ";" where the decimal separator is a comma (Vietnamese settings among them),
@@ -161,6 +164,7 @@ def iter_documents(
     title_column: str = "title",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     ignored: Counter | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> Iterator[SourceDocument]:
     """Yield the documents of every input, in order.
 
@@ -177,6 +181,9 @@ def iter_documents(
     ignored : collections.Counter, optional
         Counts, by suffix, the files inside folders that are not articles and
         so are not read (hidden files such as ``.DS_Store`` are not counted).
+    exclude : frozenset of str
+        Absolute paths of files not to count in ``ignored`` (the run's own output files
+        when they lie inside an input folder).
 
     Raises
     ------
@@ -191,16 +198,27 @@ def iter_documents(
             continue
         path = Path(name)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                # Inside folders only articles count; JSONL/CSV are named explicitly.
-                if child.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES:
-                    yield _single_file(child, max_bytes)
-                elif ignored is not None and not child.name.startswith("."):
-                    ignored[child.suffix.lower() or "no suffix"] += 1
+            for child in _walk(path, ignored, exclude):
+                yield _single_file(child, max_bytes)
         elif path.is_file():
             yield from _file_documents(path, text_column, id_column, title_column, max_bytes)
         else:
             raise InputError(f"{name}: no such file or folder")
+
+
+def _walk(folder: Path, ignored: Counter | None, exclude: frozenset[str]) -> Iterator[Path]:
+    """The article files of ``folder`` and its subfolders, in sorted order; the others counted in ``ignored``."""
+    for child in sorted(p for p in folder.rglob("*") if p.is_file()):
+        # Inside folders only articles count; JSONL/CSV are named explicitly.
+        if child.suffix.lower() in ARTICLE_SUFFIXES:
+            yield child
+        elif ignored is not None and not child.name.startswith(".") and os.path.abspath(child) not in exclude:
+            ignored[child.suffix.lower() or "no suffix"] += 1
+
+
+def folder_articles(folder: str | Path) -> list[Path]:
+    """The files a batch run reads from ``folder``: its ``.txt``/``.html``/``.htm`` files, recursively, sorted."""
+    return list(_walk(Path(folder), None, frozenset()))
 
 
 def _file_documents(path: Path, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:

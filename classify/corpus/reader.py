@@ -10,10 +10,12 @@ JSONL format (one record per line, optionally gzip-compressed)::
 
     {"id": "a1", "title": "...", "text": "...", "event_type": "other", "topics": []}
 
-Labels are data. Every field other than the reserved ones (``file``, ``id``,
-``text``, ``title``, ``note``, ``group``, ``meta``, ``source``, ``date``,
-``paragraph_topics``) is a label field: a string value makes a single-label head, a
-list value a multi-label head.
+Labels are data. A field other than the reserved ones (``file``, ``id``, ``text``,
+``title``, ``note``, ``group``, ``meta``, ``source``, ``date``, ``paragraph_topics``) can be a label field: a
+string value makes a single-label head, a list value a multi-label head. Which fields are
+labels is explicit (``label_fields``) unless the corpus has no field outside the documented
+set; by default the taxonomy's fields (``event_type``, ``topics``) are the labels when present,
+so the ``url``, ``author`` or ``published`` columns of a CMS export never become heads.
 
 Passage labels (optional): ``"paragraph_topics": [[...], [], ...]`` gives the topics of
 each non-empty line of the text, in order (headline, date line, paragraphs, captions).
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classify.errors import CorpusError, InputError
+from classify.model.taxonomy import DISPLAY_NAMES
 from classify.text.reading import iter_jsonl_lines, open_binary, read_text_file
 
 __all__ = [
@@ -38,6 +41,8 @@ __all__ = [
     "load_corpus",
     "iter_jsonl",
     "RESERVED_FIELDS",
+    "TAXONOMY_FIELDS",
+    "check_label_values",
     "PASSAGE_FIELD",
     "passage_lines",
 ]
@@ -45,6 +50,11 @@ __all__ = [
 PASSAGE_FIELD = "paragraph_topics"
 
 RESERVED_FIELDS = frozenset({"file", "id", "text", "title", "note", "group", "meta", "source", "date", PASSAGE_FIELD})
+TAXONOMY_FIELDS = tuple(DISPLAY_NAMES)  # the documented label fields: event_type, topics
+# A label field whose values occur once each in more than this share of the documents is an
+# id, a URL or free text: a head for it would learn nothing.
+UNIQUE_SHARE = 0.5
+UNIQUE_MIN_DOCUMENTS = 10
 LABELS_FILE = "labels.jsonl"
 
 
@@ -96,6 +106,8 @@ class Corpus:
     label_fields: dict[str, str]
     source: str
     notes: dict[str, str] = field(default_factory=dict)
+    ignored_fields: list[str] = field(default_factory=list)
+    """Fields that could be labels but were not taken as such (not named in ``label_fields``)."""
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -164,15 +176,20 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict | InputError]]:
             yield line_no + 1, InputError(f"{path}:{line_no + 1}: cannot read the rest of the file ({exc})")
 
 
-def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) -> Corpus:
+def load_corpus(path: str | Path | Sequence[str | Path], *, label_fields: Sequence[str] | None = None) -> Corpus:
     """Read a labelled corpus from a folder (``labels.jsonl`` + ``.txt`` files) or a JSONL file.
 
     Parameters
     ----------
-    path : str or Path
-        A folder containing ``labels.jsonl``, or a ``.jsonl``/``.jsonl.gz`` file.
+    path : str or Path, or a sequence of them
+        A folder containing ``labels.jsonl``, or a ``.jsonl``/``.jsonl.gz`` file. Several
+        corpora are combined into one (their ids must not clash; their ``group`` values
+        are kept apart).
     label_fields : sequence of str, optional
-        Restrict to these label fields; by default every non-reserved field is one.
+        The label fields. By default: every candidate field when none is outside the
+        documented ones (:data:`TAXONOMY_FIELDS`), else the documented ones present (the
+        others are listed in ``Corpus.ignored_fields``); a corpus with other fields and
+        none of the documented ones must name its label fields.
 
     Returns
     -------
@@ -181,23 +198,28 @@ def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) 
     Raises
     ------
     CorpusError
-        On malformed lines, missing or unlisted files, missing label fields or
-        inconsistent field types; the message names the file and line.
+        On malformed lines, missing or unlisted files, missing label fields,
+        inconsistent field types or clashing ids; the message names the file and line.
     """
-    path = Path(path)
-    if path.is_dir():
-        records = list(_folder_records(path))
-    elif path.exists():
-        records = list(_jsonl_records(path))
-    else:
-        raise CorpusError(f"{path}: no such corpus (expected a folder with {LABELS_FILE} or a JSONL file)")
-    if not records:
-        raise CorpusError(f"{path}: the corpus is empty")
-    fields = _label_fields(records, label_fields)
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    records = []
+    for number, corpus_path in enumerate(paths):
+        if corpus_path.is_dir():
+            found = list(_folder_records(corpus_path))
+        elif corpus_path.exists():
+            found = list(_jsonl_records(corpus_path))
+        else:
+            raise CorpusError(f"{corpus_path}: no such corpus (expected a folder with {LABELS_FILE} or a JSONL file)")
+        if not found:
+            raise CorpusError(f"{corpus_path}: the corpus is empty")
+        # Groups of different corpora are unrelated even when they share a name ("g1").
+        records += [(where, record, text, number if len(paths) > 1 else None) for where, record, text in found]
+    source = " + ".join(str(p) for p in paths)
+    fields, ignored = _label_fields(records, label_fields, source)
     documents = []
     notes = {}
     seen: dict[str, str] = {}
-    for where, record, text in records:
+    for where, record, text, number in records:
         doc_id = str(record.get("id") or record.get("file") or where)
         if doc_id in seen:
             raise CorpusError(f"{where}: duplicate id {doc_id!r} (first at {seen[doc_id]})")
@@ -218,18 +240,45 @@ def load_corpus(path: str | Path, *, label_fields: Sequence[str] | None = None) 
         if record.get("note"):
             notes[doc_id] = str(record["note"])
         passages = _passage_labels(record, text, labels, where)
+        group = str(record.get("group") or doc_id)
         documents.append(
             LabelledDocument(
                 id=doc_id,
                 text=text,
                 title=record.get("title") or None,
                 labels=labels,
-                group=str(record.get("group") or doc_id),
+                group=group if number is None else f"{number}:{group}",
                 meta=_meta(record),
                 passage_labels=passages,
             )
         )
-    return Corpus(documents=documents, label_fields=fields, source=str(path), notes=notes)
+    return Corpus(documents=documents, label_fields=fields, source=source, notes=notes, ignored_fields=ignored)
+
+
+def check_label_values(corpus: Corpus) -> None:
+    """Refuse a label field whose values are nearly unique per document (a URL, an author's name, a date).
+
+    Raises
+    ------
+    CorpusError
+        Naming the field, its number of distinct values and of documents.
+    """
+    n = len(corpus)
+    if n < UNIQUE_MIN_DOCUMENTS:
+        return
+    for name in corpus.label_fields:
+        counts: dict[str, int] = {}
+        for labels in corpus.labels:
+            value = labels[name]
+            for label in value if isinstance(value, list) else [value]:
+                counts[label] = counts.get(label, 0) + 1
+        once = sum(1 for c in counts.values() if c == 1)
+        if once > UNIQUE_SHARE * n:
+            raise CorpusError(
+                f"{corpus.source}: field {name!r} has {len(counts)} different values in {n} documents, "
+                f"{once} of them used once: an id, a URL or free text, not a label; "
+                f"leave it out of --label-fields"
+            )
 
 
 def _meta(record: dict) -> dict:
@@ -301,11 +350,13 @@ def _jsonl_records(path: Path) -> Iterator[tuple[str, dict, str]]:
         yield where, record, text
 
 
-def _label_fields(records: list[tuple[str, dict, str]], wanted: Sequence[str] | None) -> dict[str, str]:
+def _label_fields(records: list, wanted: Sequence[str] | None, source: str) -> tuple[dict[str, str], list[str]]:
+    """The label fields and their kinds, and the candidate fields left out."""
     kinds: dict[str, str] = {}
-    for where, record, _ in records:
+    conflicts: dict[str, str] = {}  # raised only if the field is a label
+    for where, record, *_ in records:
         for name, value in record.items():
-            if name in RESERVED_FIELDS or name.startswith("_") or (wanted is not None and name not in wanted):
+            if name in RESERVED_FIELDS or name.startswith("_"):
                 continue
             if isinstance(value, str):
                 kind = "single"
@@ -314,14 +365,23 @@ def _label_fields(records: list[tuple[str, dict, str]], wanted: Sequence[str] | 
             else:
                 continue
             if kinds.setdefault(name, kind) != kind:
-                raise CorpusError(f"{where}: field {name!r} is a {kind} label here but not in earlier records")
-    if wanted is not None:
+                conflicts.setdefault(name, f"{where}: field {name!r} is a {kind} label here but not in earlier records")
+    if wanted is None:
+        documented = [name for name in kinds if name in TAXONOMY_FIELDS]
+        others = [name for name in kinds if name not in TAXONOMY_FIELDS]
+        if others and not documented:
+            raise CorpusError(
+                f"{source}: which fields are labels? found {', '.join(others)}; name them with "
+                f"--label-fields (e.g. --label-fields {others[0]})"
+            )
+        wanted = documented
+    else:
         missing = [name for name in wanted if name not in kinds]
         if missing:
-            raise CorpusError(f"{records[0][0].rsplit(':', 1)[0]}: no label field {missing[0]!r} in the corpus")
-        kinds = {name: kinds[name] for name in wanted}
-    if not kinds:
-        raise CorpusError(
-            f'{records[0][0].rsplit(":", 1)[0]}: no label field found (add e.g. "event_type" or "topics")'
-        )
-    return kinds
+            raise CorpusError(f"{source}: no label field {missing[0]!r} in the corpus")
+    if not wanted:
+        raise CorpusError(f'{source}: no label field found (add e.g. "event_type" or "topics")')
+    for name in wanted:
+        if name in conflicts:
+            raise CorpusError(conflicts[name])
+    return {name: kinds[name] for name in wanted}, [name for name in kinds if name not in wanted]

@@ -18,11 +18,11 @@ import numpy as np
 from classify.atomic import atomic_write, blocking_file
 from classify.corpus.reader import Corpus
 from classify.errors import CorpusError, OutputError
-from classify.evaluate.metrics import evaluate_labels, format_metrics
+from classify.evaluate.metrics import field_metrics, format_metrics
 from classify.model.explain import label_weights, passage_ngrams, top_contributions
 from classify.text import prepare
 
-__all__ = ["evaluate_model", "write_report", "expected_calibration_error"]
+__all__ = ["evaluate_model", "write_report", "expected_calibration_error", "unknown_label_lines"]
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, list]:
@@ -54,10 +54,15 @@ def evaluate_model(model, corpus: Corpus, *, ignore: dict[str, list[list[str]]] 
         ``{field: [labels per document]}`` left out of a multi-label field's scoring (annotators'
         ``topics_maybe``).
 
+    A gold label the model never learned cannot be predicted: it is left out and
+    reported (``result["unknown_labels"]``: ``{field: {label: documents}}``) and the rest is
+    scored. For a single-label field the documents carrying it are not scored on that
+    field; for a multi-label field only that label is dropped from their label sets.
+
     Raises
     ------
     CorpusError
-        If the corpus lacks a label field the model predicts, or has labels the model never learned.
+        If the corpus lacks a label field the model predicts.
     """
     fields = model.label_fields
     classes = dict(model.classifier.classes_by_field)
@@ -66,12 +71,8 @@ def evaluate_model(model, corpus: Corpus, *, ignore: dict[str, list[list[str]]] 
     for name in fields:
         if name not in corpus.label_fields:
             raise CorpusError(f"{corpus.source}: no label field {name!r}, which the model predicts")
-        unseen = sorted(set(corpus.label_set(name)) - {str(c) for c in classes[name]})
-        if unseen:
-            raise CorpusError(
-                f"{corpus.source}: label(s) {', '.join(map(repr, unseen))} of field {name!r} are unknown to the model "
-                f"(it knows {', '.join(map(str, classes[name]))}); retrain with them or relabel"
-            )
+    truth = [{name: labels[name] for name in fields} for labels in corpus.labels]
+    scored, unknown = _known_labels(truth, fields, {n: {str(c) for c in classes[n]} for n in fields})
     docs = [prepare(d.text, title=d.title) for d in corpus.documents]
     features = model.classifier.transform(docs)
     predictions = model.predict_prepared(docs, sentences=1)
@@ -80,22 +81,31 @@ def evaluate_model(model, corpus: Corpus, *, ignore: dict[str, list[list[str]]] 
         name: np.array([[p.scores[name].get(str(c), 0.0) for c in classes[name]] for p in predictions])
         for name in fields
     }
-    truth = [{name: labels[name] for name in fields} for labels in corpus.labels]
-    metrics = evaluate_labels(truth, predicted, fields, {n: [str(c) for c in classes[n]] for n in fields}, ignore)
-    calibration = {}
+    metrics, calibration = {}, {}
     for name, kind in fields.items():
+        rows = scored[name]
+        if not rows:
+            continue
+        labels = [str(c) for c in classes[name]]
+        left_out = [ignore[name][i] for i in rows] if ignore and name in ignore else None
+        metrics[name] = field_metrics(
+            [truth[i][name] for i in rows], [predicted[i][name] for i in rows], kind, labels, ignore=left_out
+        )
         if kind == "single":
-            index = {str(c): j for j, c in enumerate(classes[name])}
-            confidence = proba[name].max(axis=1)
-            correct = np.array([p[name] == t[name] for p, t in zip(predicted, truth)], dtype=float)
+            index = {label: j for j, label in enumerate(labels)}
+            confidence = proba[name].max(axis=1)[rows]
+            correct = np.array([predicted[i][name] == truth[i][name] for i in rows], dtype=float)
             ece, table = expected_calibration_error(confidence, correct)
             calibration[name] = {"ece": ece, "bins": table}
-            metrics[name]["confusion"] = _confusion([t[name] for t in truth], [p[name] for p in predicted], index)
+            metrics[name]["confusion"] = _confusion(
+                [truth[i][name] for i in rows], [predicted[i][name] for i in rows], index
+            )
     names = model.classifier.vectorizer_.feature_names()
     passage_field = model.passage_topics.field if getattr(model, "passage_topics", None) is not None else None
+    in_scope = {name: set(rows) for name, rows in scored.items()}
     mistakes = []
     for i, (t, p) in enumerate(zip(truth, predicted)):
-        wrong = {n: {"true": t[n], "predicted": p[n]} for n in fields if _differs(t[n], p[n])}
+        wrong = {n: {"true": t[n], "predicted": p[n]} for n in fields if i in in_scope[n] and _differs(t[n], p[n])}
         if wrong:
             evidence = {
                 n: _evidence(model.classifier, n, kind, t[n], p[n], features[i], names)
@@ -112,9 +122,51 @@ def evaluate_model(model, corpus: Corpus, *, ignore: dict[str, list[list[str]]] 
         "metrics": metrics,
         "calibration": calibration,
         "misclassified": mistakes,
-        "classes": {n: [str(c) for c in classes[n]] for n in fields},
-        "fields": fields,
+        "classes": {n: [str(c) for c in classes[n]] for n in metrics},
+        "fields": {n: kind for n, kind in fields.items() if n in metrics},
+        "unknown_labels": unknown,
     }
+
+
+def _known_labels(truth: list[dict], fields: dict[str, str], known: dict[str, set[str]]) -> tuple[dict, dict]:
+    """Per field, the documents scored, and the gold labels unknown to the model with their document counts.
+
+    Unknown labels are removed from the multi-label sets of ``truth`` in place.
+    """
+    scored: dict[str, list[int]] = {name: [] for name in fields}
+    unknown: dict[str, dict[str, int]] = {}
+    for name, kind in fields.items():
+        for i, row in enumerate(truth):
+            values = [row[name]] if kind == "single" else row[name]
+            for label in values:
+                if label not in known[name]:
+                    counts = unknown.setdefault(name, {})
+                    counts[label] = counts.get(label, 0) + 1
+            if kind == "multi":
+                row[name] = [label for label in values if label in known[name]]
+                scored[name].append(i)
+            elif row[name] in known[name]:
+                scored[name].append(i)
+    return scored, unknown
+
+
+def unknown_label_lines(result: dict, source: str) -> list[str]:
+    """One line per gold label the model does not know, for the terminal and the report."""
+    lines = []
+    for name, counts in result.get("unknown_labels", {}).items():
+        for label, count in sorted(counts.items()):
+            kind = result["fields"].get(name)
+            if kind is None:
+                effect = f"no document could be scored on {name!r}"
+            elif kind == "multi":
+                effect = f"it is left out of their {name!r} and the rest is scored"
+            else:
+                effect = f"those documents are not scored on {name!r}"
+            lines.append(
+                f"{source}: label {label!r} of field {name!r} ({count} document{'s' if count > 1 else ''}) "
+                f"is unknown to the model; {effect}"
+            )
+    return lines
 
 
 def _evidence(classifier, name: str, kind: str, true, predicted, row, names: list[str]) -> dict[str, list]:
@@ -188,7 +240,7 @@ def write_report(result: dict, out: str | Path, title: str = "Evaluation") -> li
     """Write metrics.json, report.md, PNG charts and misclassified.jsonl into ``out``; return the paths."""
     out = report_folder(out)
     written = [out / "metrics.json", out / "report.md", out / "misclassified.jsonl"]
-    metrics = {k: result[k] for k in ("n", "metrics", "calibration", "classes")}
+    metrics = {k: result.get(k, {}) for k in ("n", "metrics", "calibration", "classes", "unknown_labels")}
     # Every file is replaced whole: a crash or Ctrl-C leaves the old report or the new, never a torn file.
     atomic_write(
         written[0], lambda handle: json.dump(metrics, handle, ensure_ascii=False, indent=2, allow_nan=False), mode="w"
@@ -199,7 +251,9 @@ def write_report(result: dict, out: str | Path, title: str = "Evaluation") -> li
         mode="w",
     )
     pictures = _plots(result, out)
-    lines = [f"# {title}", "", f"{result['n']} documents.", "", "```", format_metrics(result["metrics"]), "```", ""]
+    lines = [f"# {title}", "", f"{result['n']} documents.", ""]
+    lines += [f"- {line}" for line in unknown_label_lines(result, "data")]
+    lines += ["", "```", format_metrics(result["metrics"]), "```", ""]
     for name, cal in result["calibration"].items():
         lines.append(f"Expected calibration error of `{name}` probabilities: **{cal['ece']:.3f}**")
     lines += [

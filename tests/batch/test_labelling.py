@@ -77,7 +77,7 @@ def test_bad_inputs_each_become_one_clear_record(tmp_path):
     html = by_name["08_page.html"]
     assert html["error"] is None and html["title"] == "Khai trương truyền thanh thông minh"
     assert not any("alert" in s or "Trang chủ" in s for s in html["summary"])
-    assert records[8]["id"] == "r1" and records[8]["batch"] == 7 and records[8]["error"] is None
+    assert records[8]["id"] == "r1" and records[8]["input"] == {"batch": 7} and records[8]["error"] is None
     assert "records.jsonl:2: malformed JSON" in records[9]["error"]
     assert "duplicate id 'r1'" in records[10]["error"]
     assert summary.duplicates == 1
@@ -165,16 +165,16 @@ def test_every_label_files_run_in_a_process_forks_its_workers(tmp_path):
         "parallel.ordered_map = spy\n"
         "from classify.batch.labelling import label_files\n"
         "for n, progress in enumerate([True, False, True]):\n"
-        "    label_files([sys.argv[1]], sys.argv[2] + str(n), jobs=2, chunk_size=4, progress=progress)\n"
+        "    label_files([sys.argv[1]], f'{sys.argv[2]}{n}.jsonl', jobs=2, chunk_size=4, progress=progress)\n"
         "print(engines, threading.active_count())\n"
     )
-    out = tmp_path / "out.jsonl"
+    out = tmp_path / "out"
     run = subprocess.run(
         [sys.executable, "-c", code, str(_corpus_dir(tmp_path, n=12)), str(out)], capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[True, True, True] 1"
-    assert all(len(_records(f"{out}{n}")) == 12 for n in range(3))
+    assert all(len(_records(f"{out}{n}.jsonl")) == 12 for n in range(3))
 
 
 def test_existing_output_is_not_overwritten(tmp_path):

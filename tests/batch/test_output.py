@@ -36,7 +36,7 @@ def test_a_resumed_csv_output_has_one_bom_and_one_header(tmp_path):
     writer.finish()
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfid,") and data.count(b"\xef\xbb\xbf") == 1
-    assert data.decode("utf-8-sig").splitlines()[1:] == ["a,,Hội nghị tổng kết,,,,,,,", "b,,Kỷ niệm 80 năm,,,,,,,"]
+    assert data.decode("utf-8-sig").splitlines()[1:] == ["a,,Hội nghị tổng kết,,,,,,,,,,", "b,,Kỷ niệm 80 năm,,,,,,,,,,"]
 
 
 def _spreadsheet_rows(text):
@@ -69,7 +69,7 @@ def test_csv_excel_keeps_spreadsheets_from_running_cells_as_formulas():
 
 def test_plain_csv_keeps_every_cell_as_it_is():
     cells = _spreadsheet_rows(render_chunk([RISKY], "csv").text)[0]
-    assert cells[0] == "=1+2" and cells[2] == RISKY["title"] and cells[9] == "\tlệnh lạ"
+    assert cells[0] == "=1+2" and cells[2] == RISKY["title"] and cells[CSV_COLUMNS.index("error")] == "\tlệnh lạ"
 
 
 def test_csv_excel_output_has_the_bom_and_header_of_csv(tmp_path):
@@ -102,7 +102,8 @@ def test_resuming_with_another_csv_flavour_is_refused(tmp_path):
         ("o.tsv", None, "tsv"),
         ("kết quả/O.TSV", None, "tsv"),
         ("o.csv.jsonl", None, "jsonl"),
-        ("o.txt", "csv", "csv"),
+        ("o.xlsx", None, "xlsx"),
+        ("-", "csv", "csv"),
         ("o.csv.gz", None, "csv"),
         ("O.TSV.GZ", None, "tsv"),
         ("o.jsonl.gz", None, "jsonl"),
@@ -113,8 +114,29 @@ def test_the_format_comes_from_the_option_or_the_output_name(output, fmt, expect
 
 
 def test_an_unknown_format_names_the_known_ones():
-    with pytest.raises(OutputError, match="unknown --format 'xlsx'; use jsonl, csv, csv-excel, tsv"):
-        detect_format("o.xlsx", "xlsx")
+    with pytest.raises(OutputError, match="unknown --format 'xls'; use jsonl, csv, csv-excel, tsv, xlsx"):
+        detect_format("o.xlsx", "xls")
+
+
+@pytest.mark.parametrize(
+    ("output", "fmt", "message"),
+    [
+        (
+            "o.json",
+            None,
+            r"o.json: unknown kind of output \(.json\); name it .jsonl, .jsonl.gz, .csv, .csv.gz, "
+            r".tsv, .tsv.gz, .xlsx",
+        ),
+        ("o.txt", "csv", r"o.txt: unknown kind of output \(.txt\)"),
+        ("labels", None, r"labels: unknown kind of output \(no suffix\)"),
+        ("o.xlsx.gz", None, r"unknown kind of output \(.xlsx.gz\)"),
+        ("o.csv", "tsv", r"o.csv: --format tsv does not match the name; a .csv file holds csv or csv-excel"),
+        ("-", "xlsx", "a workbook cannot go to standard output"),
+    ],
+)
+def test_an_output_name_that_would_mislead_is_refused(output, fmt, message):
+    with pytest.raises(OutputError, match=message):
+        detect_format(output, fmt)
 
 
 def test_csv_summary_is_one_sentence_per_line_and_topics_are_joined(tmp_path):
@@ -151,7 +173,7 @@ def test_tsv_output_reads_back_through_the_tsv_input_reader(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("id\tsource\ttitle\t") and text.count("id\tsource") == 1
     # A cell is quoted only when it must be: a tab, a quote or a line break.
-    assert text.splitlines()[-1] == "t2\t\tHội nghị tổng kết năm 2024\t\t\t\tpress; security\t\t\t"
+    assert text.splitlines()[-1] == "t2\t\tHội nghị tổng kết năm 2024\t\t\t\t\tpress; security\t\t\t\t\t"
     documents = list(iter_documents([str(out)], text_column="title"))
     assert [(d.id, d.text) for d in documents] == [(r["id"], r["title"]) for r in records]
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
+from conftest import SEEDS, default_sigint
 
 from classify.batch import parallel
 from classify.batch.parallel import WorkerError, can_fork, ordered_map
@@ -208,6 +208,7 @@ def test_ctrl_c_stops_the_driver_and_its_workers(fork):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=default_sigint,
     )
     busy: set[int] = set()
     while len(busy) < 2:

@@ -49,9 +49,47 @@ def test_jsonl_corpus_with_any_label_field(tmp_path):
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         handle.write(json.dumps({"text": ARTICLE_A, "category": "cntt"}, ensure_ascii=False) + "\n\n")
         handle.write(json.dumps({"text": ARTICLE_B, "category": "buu_chinh"}, ensure_ascii=False) + "\n")
-    corpus = load_corpus(path)
+    with pytest.raises(CorpusError, match=r"which fields are labels\? found category; name them with --label-fields"):
+        load_corpus(path)  # no documented field: the labels must be named
+    corpus = load_corpus(path, label_fields=["category"])
     assert corpus.label_fields == {"category": "single"}
     assert [d.id for d in corpus.documents] == [f"{path}:1", f"{path}:3"]
+
+
+def test_a_cms_export_trains_the_taxonomy_fields_only(tmp_path):
+    path = tmp_path / "cms.jsonl"
+    rows = [
+        {
+            "id": f"a{i}",
+            "text": ARTICLE_A,
+            "event_type": "other",
+            "topics": ["it_egov"],
+            "url": f"https://so.gov.vn/{i}",
+            "author": "Minh An",
+            "published": f"2024-03-{i + 1:02d}",
+        }
+        for i in range(3)
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.label_fields == {"event_type": "single", "topics": "multi"}
+    assert corpus.ignored_fields == ["url", "author", "published"]
+    assert load_corpus(path, label_fields=["event_type", "author"]).label_fields == {
+        "event_type": "single",
+        "author": "single",
+    }
+
+
+def test_several_corpora_combine_and_their_ids_must_not_clash(tmp_path):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"id": "x1", "text": ARTICLE_A, "event_type": "other", "group": "g1"}) + "\n")
+    second.write_text(json.dumps({"id": "y1", "text": ARTICLE_B, "event_type": "other", "group": "g1"}) + "\n")
+    corpus = load_corpus([first, second])
+    assert [d.id for d in corpus.documents] == ["x1", "y1"] and corpus.source == f"{first} + {second}"
+    assert len(set(corpus.groups)) == 2  # the same group name in two corpora: unrelated articles
+    second.write_text(json.dumps({"id": "x1", "text": ARTICLE_B, "event_type": "other"}) + "\n")
+    with pytest.raises(CorpusError, match=rf"{second}:1: duplicate id 'x1' \(first at {first}:1\)"):
+        load_corpus([first, second])
 
 
 @pytest.mark.parametrize(
