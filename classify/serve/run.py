@@ -48,6 +48,21 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _announce(sock: socket.socket, host: str, model_path: Path, workdir: Path, retention_hours: float) -> None:
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = "127.0.0.1" if bound_host in ("0.0.0.0", "::") else bound_host
+    shown = f"[{shown}]" if ":" in shown else shown
+    print(f"classify: serving http://{shown}:{bound_port}/ (API documentation at /docs); Ctrl-C to stop", flush=True)
+    print(f"classify: model {model_path.name}; jobs kept in {workdir} for {retention_hours:g} h", flush=True)
+    if not is_loopback(host):
+        print(
+            f"classify: warning: listening on {host}: anyone who can reach this computer on port {bound_port} "
+            "can use the page and the API, which have no password",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def serve(
     *,
     host: str = "127.0.0.1",
@@ -82,38 +97,25 @@ def serve(
         max_unpacked_bytes=max(10 * max_upload, 1_000_000_000),
     )
     jobs.start()
+    sock = None
     try:
         sock = listen(host, port)
-    except ClassifyError:
-        jobs.stop()
-        raise
-    app = create_app(
-        model=loaded,
-        model_path=model_path,
-        workdir=workdir,
-        max_upload=max_upload,
-        retention_hours=retention_hours,
-        jobs=jobs,
-    )
-    bound_host, bound_port = sock.getsockname()[:2]
-    shown = "127.0.0.1" if bound_host in ("0.0.0.0", "::") else bound_host
-    shown = f"[{shown}]" if ":" in shown else shown
-    print(f"classify: serving http://{shown}:{bound_port}/ (API documentation at /docs); Ctrl-C to stop", flush=True)
-    print(f"classify: model {model_path.name}; jobs kept in {workdir} for {retention_hours:g} h", flush=True)
-    if not is_loopback(host):
-        print(
-            f"classify: warning: listening on {host}: anyone who can reach this computer on port {bound_port} "
-            "can use the page and the API, which have no password",
-            file=sys.stderr,
-            flush=True,
+        app = create_app(
+            model=loaded,
+            model_path=model_path,
+            workdir=workdir,
+            max_upload=max_upload,
+            retention_hours=retention_hours,
+            jobs=jobs,
         )
-    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
-    try:
+        _announce(sock, host, model_path, workdir, retention_hours)
+        config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
         uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C before uvicorn took over the signal, or re-raised by it
         pass
     finally:
         jobs.stop()
-        sock.close()
+        if sock is not None:
+            sock.close()
     print("classify: server stopped; unfinished jobs resume when it starts again with the same --workdir")
     return 0
