@@ -31,8 +31,10 @@ def listen(host: str, port: int) -> socket.socket:
         If the address is taken or cannot be used, naming it.
     """
     try:
-        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        # The protocol must be IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on such sockets, and
+        # without it every answer on a kept-alive connection waited 40 ms for a delayed ACK.
+        sock = socket.socket(family, kind, protocol)
     except (OSError, socket.gaierror) as exc:
         raise ClassifyError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
     try:
