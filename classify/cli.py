@@ -211,6 +211,20 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from classify.serve.run import serve  # the web stack is imported only by this command
+
+    return serve(
+        host=args.host,
+        port=args.port,
+        model=args.model,
+        workdir=args.workdir,
+        max_upload_mb=args.max_upload,
+        retention_hours=args.retention,
+        max_jobs=args.max_jobs,
+    )
+
+
 def _at_least(minimum: float, kind: type = int):
     """An argparse ``type`` that parses ``kind`` and refuses values under ``minimum``."""
 
@@ -343,6 +357,24 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--top", type=_at_least(1), default=8, help="n-grams per label (default 8)")
     ex.add_argument("--sentences", type=_at_least(1), default=3)
     ex.set_defaults(func=_cmd_explain)
+
+    sv = sub.add_parser("serve", help="the analyst's page in a browser, and a JSON API (documented at /docs)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    sv.add_argument("--port", type=_at_least(0), default=8000, help="port (default 8000; 0: any free port)")
+    sv.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
+    sv.add_argument("--workdir", help="folder for uploads and job outputs (default: ~/.cache/classify/serve)")
+    sv.add_argument(
+        "--max-upload", type=_positive_float, default=200.0, metavar="MB", help="largest upload (default 200 MB)"
+    )
+    sv.add_argument(
+        "--retention",
+        type=_positive_float,
+        default=24.0,
+        metavar="HOURS",
+        help="finished jobs and their files are removed after this (default 24 h)",
+    )
+    sv.add_argument("--max-jobs", type=_at_least(1), default=2, help="batch jobs running at once (default 2)")
+    sv.set_defaults(func=_cmd_serve)
 
     t = sub.add_parser("train", help="train a model from a labelled corpus and print cross-validated metrics")
     t.add_argument(

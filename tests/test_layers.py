@@ -52,3 +52,8 @@ def test_no_module_over_500_lines():
         str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text().splitlines())) > 500
     }
     assert not long
+
+
+def test_only_the_command_line_imports_the_web_server():
+    importers = {unit for unit, imported in _imports().items() if "serve" in imported}
+    assert importers == {"cli"}

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,6 +282,7 @@ def label_files(
     scheduler: str | None = None,
     dask_stats=None,
     max_in_flight: int | None = None,
+    on_chunk: Callable[[BatchSummary], None] | None = None,
 ) -> BatchSummary:
     """Label every document of ``inputs`` into ``output`` (JSONL, CSV, TSV or XLSX, ``-`` for stdout).
 
@@ -307,6 +308,10 @@ def label_files(
     scheduler : str, optional
         ``tcp://HOST:PORT`` of a Dask scheduler, or ``local:N`` for a local
         cluster of N worker processes; replaces ``jobs``.
+    on_chunk : callable, optional
+        Called with the running :class:`BatchSummary` after each chunk is written
+        (``skipped`` is already set on a resumed run): progress for callers that
+        are not a terminal, such as the web server's jobs.
 
     Returns
     -------
@@ -382,6 +387,8 @@ def label_files(
                     summary.errors += rendered.errors
                     summary.labelled += rendered.count - rendered.errors
                     bar.update(rendered.count)
+                    if on_chunk is not None:
+                        on_chunk(summary)
                 writer.finish()
             finally:
                 writer.close()

@@ -312,3 +312,38 @@ def test_files_in_folders_that_are_not_articles_are_named_in_the_last_line(tmp_p
     clean = tmp_path / "clean"
     clean.mkdir()
     assert "not read" not in label_files([str(_corpus_dir(clean, 1))], str(tmp_path / "p.jsonl")).line()
+
+
+def test_on_chunk_reports_the_running_counts_after_every_chunk_and_on_resume(tmp_path):
+    inputs = _bad_inputs(tmp_path)
+    out = tmp_path / "out.jsonl"
+    seen = []
+    summary = label_files(
+        inputs, str(out), chunk_size=3, on_chunk=lambda s: seen.append((s.skipped, s.labelled, s.errors))
+    )
+    records = _records(out)
+    assert len(seen) == -(-len(records) // 3)  # one call per chunk of 3
+    assert [labelled + errors for _, labelled, errors in seen] == [
+        min(3 * k, len(records)) for k in range(1, len(seen) + 1)
+    ]
+    assert seen[-1] == (0, summary.labelled, summary.errors) and summary.errors == sum(1 for r in records if r["error"])
+    # A resumed run reports what it skipped with its first chunk.
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    partial = tmp_path / "out.jsonl.partial"
+    partial.write_text("".join(lines[:6]), encoding="utf-8")
+    (tmp_path / "out.jsonl.partial.ckpt").write_text(
+        json.dumps(
+            {"records": 6, "bytes": len("".join(lines[:6]).encode()), "last_id": records[5]["id"], "format": "jsonl"}
+        )
+    )
+    out.unlink()
+    resumed = []
+    label_files(
+        inputs,
+        str(out),
+        chunk_size=3,
+        resume=True,
+        on_chunk=lambda s: resumed.append(s.skipped + s.labelled + s.errors),
+    )
+    assert resumed[0] == 9 and resumed[-1] == len(records)
+    assert _records(out) == records

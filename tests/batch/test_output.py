@@ -36,7 +36,10 @@ def test_a_resumed_csv_output_has_one_bom_and_one_header(tmp_path):
     writer.finish()
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfid,") and data.count(b"\xef\xbb\xbf") == 1
-    assert data.decode("utf-8-sig").splitlines()[1:] == ["a,,Hội nghị tổng kết,,,,,,,,,,", "b,,Kỷ niệm 80 năm,,,,,,,,,,"]
+    assert data.decode("utf-8-sig").splitlines()[1:] == [
+        "a,,Hội nghị tổng kết,,,,,,,,,,",
+        "b,,Kỷ niệm 80 năm,,,,,,,,,,",
+    ]
 
 
 def _spreadsheet_rows(text):
