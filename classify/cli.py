@@ -96,7 +96,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             progress=lambda k, n: print(f"  cross-validation fold {k}/{n}", file=sys.stderr),
         )
         print(format_metrics(metrics, f"Cross-validated metrics ({args.folds} grouped folds):"))
-    model = train(corpus, estimator, docs=docs, evidence=not args.no_evidence, openings=args.opening_copies)
+    model = train(corpus, estimator, docs=docs, evidence=not args.no_evidence, openings=not args.no_opening_copies)
     manifest = save_trained(model, args.out, corpus, metrics)
     print(f"\nsaved {args.out} (sha256 {manifest['sha256'][:12]}…) in {time.perf_counter() - started:.1f}s")
     return 0
@@ -413,9 +413,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="decide topics from the whole article instead of from supporting passages (default: passages)",
     )
     t.add_argument(
-        "--opening-copies",
+        "--no-opening-copies",
         action="store_true",
-        help="also train on opening-only copies of long articles (default: off; see docs/benchmarks.md)",
+        help="do not train on opening-only copies of long articles (default: do; better for portal openings, "
+        "worse event types on full national-press articles, see docs/benchmarks.md)",
     )
     t.set_defaults(func=_cmd_train)
     return parser

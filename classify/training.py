@@ -83,7 +83,7 @@ def train(
     summary_sentences: int = 3,
     docs: list[PreparedText] | None = None,
     evidence: bool = True,
-    openings: bool = False,
+    openings: bool = True,
 ) -> ArticleModel:
     """Fit classifier, passage topic head and summarizer on the whole corpus.
 
@@ -98,10 +98,10 @@ def train(
     evidence : bool, default=True
         Decide the ``topics`` field from passages (:mod:`classify.model.passages`); False gives the
         document-level model alone.
-    openings : bool, default=False
-        Also train on opening-only copies of the longer articles (:func:`opening_copies`). Measured
-        on real pages (docs/benchmarks.md): better event types on portal openings, worse on full
-        national-press articles, so it is off by default.
+    openings : bool, default=True
+        Also train on opening-only copies of the longer articles (:func:`opening_copies`), the form
+        most portal pages take. Measured on real pages (docs/benchmarks.md): better event types and
+        topics on portal openings, worse event types on full national-press articles.
     """
     docs = docs if docs is not None else prepare_corpus(corpus)
     estimator = clone(estimator) if estimator is not None else build_classifier()

@@ -65,10 +65,19 @@ def _model_info(model, model_path: Path) -> dict:
             name: [{"label": label, "name": display_name(name, label)} for label in labels.get(name, [])]
             for name in fields
         },
-        "thresholds": manifest.get("thresholds"),
+        "thresholds": _displayed_thresholds(model, manifest.get("thresholds")),
         "abstain_label": (manifest.get("params") or {}).get("abstain_label"),
         "cv_metrics": manifest.get("cv_metrics"),
     }
+
+
+def _displayed_thresholds(model, thresholds: dict | None) -> dict | None:
+    """The thresholds on the scale of the scores the page shows: a field decided from passages reports
+    scores rescaled so that each label's threshold is 0.5 (the manifest keeps the raw ones)."""
+    head = getattr(model, "passage_topics", None)
+    if thresholds is None or head is None:
+        return thresholds
+    return dict(thresholds, **{head.field: {str(label): 0.5 for label in head.classes}})
 
 
 def create_app(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from conftest import PORTAL_PAGE, SEEDS
 
@@ -123,10 +125,10 @@ def test_models_saved_before_the_compiled_form_still_load(default_model, seed_co
         }
     )
     assert old.compiled and old.summary_sentences == 2
+    assert old.passage_topics is None  # such a model decides topics from the whole article
     docs = [prepare(d.text, title=d.title) for d in seed_corpus.documents[:10]]
-    assert [p.to_dict() for p in old.predict_prepared(docs)] == [
-        p.to_dict() for p in default_model.predict_prepared(docs, sentences=2)
-    ]
+    same = ArticleModel(default_model.classifier, default_model.summarizer, summary_sentences=2)
+    assert [p.to_dict() for p in old.predict_prepared(docs)] == [p.to_dict() for p in same.predict_prepared(docs)]
 
 
 def test_saved_model_predicts_without_importing_scikit_learn(tmp_path):
@@ -160,8 +162,13 @@ def test_compiled_form_predicts_exactly_what_the_estimators_predict(default_mode
     fast = loaded.predict_prepared(docs)
     proba = loaded.classifier.predict_proba_fields(docs, features=loaded.classifier.vectorizer_.transform(docs))
     decided = loaded.classifier.decide(proba)
+    # Topics come from the passage head: its scikit-learn form must give what the compiled one gives.
+    head = dataclasses.replace(loaded.passage_topics, compiled=None, classifier=loaded._load_estimators()[2])
+    classes = loaded.classifier.classes_by_field["topics"]
+    topics, proba["topics"], evidence = head.predict(docs, np.ones(len(docs)), proba["topics"], classes)
     for k, (prediction, doc) in enumerate(zip(fast, docs)):
-        assert prediction.labels == decided[k]
+        assert prediction.labels == dict(decided[k], topics=topics[k])
+        assert prediction.topic_evidence == evidence[k]
         for field, scores in prediction.scores.items():
             assert list(scores.values()) == pytest.approx(list(proba[field][k]), abs=1e-12)
         assert prediction.summary == loaded.summarizer(doc, loaded.summary_sentences)
