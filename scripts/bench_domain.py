@@ -100,7 +100,10 @@ def main() -> int:
             results[label] = score(rows, [p.event_type for p in predictions], [p.topics for p in predictions])
         print(f"\n{name} ({len(rows)} pages)")
         columns = list(next(iter(results.values())))
-        print(f"  {'system':<34}" + "".join(f"{c:>16}" for c in ["event acc", "ev macro", "ev clear", "top micro", "top macro", "top+maybe"]))
+        print(
+            f"  {'system':<34}"
+            + "".join(f"{c:>16}" for c in ["event acc", "ev macro", "ev clear", "top micro", "top macro", "top+maybe"])
+        )
         floor = results["keyword rules"]
         for system, figures in results.items():
             print(f"  {system:<34}" + "".join(f"{figures[c]:>16.3f}" for c in columns))

@@ -279,15 +279,11 @@ def prepare(text: str, *, title: str | None = None) -> PreparedText:
     first_prose = prose_idx[0] if prose_idx else len(lines)
     last_prose = prose_idx[-1] if prose_idx else -1
 
-    date: str | None = None
-    date_idx: set[int] = set()
-    for i, line in enumerate(lines):
-        if _is_date_line(line, word_counts[i]):
-            date_idx.add(i)
-            if date is None and (i <= first_prose + 1 or i > last_prose):
-                date = extract_date(line)
-
+    date_idx = {i for i, line in enumerate(lines) if _is_date_line(line, word_counts[i])}
     detected_title, title_idx = _find_title(lines, first_prose, date_idx)
+    date = _publication_date(
+        lines, date_idx, _headline_index(lines, first_prose, given_title, title_idx), first_prose, last_prose
+    )
 
     byline = None
     if last_prose >= 0:
@@ -335,6 +331,33 @@ def _find_title(lines: list[str], first_prose: int, date_idx: set[int]) -> tuple
     if candidates:
         return lines[candidates[-1]], candidates[-1]
     return None, None
+
+
+def _headline_index(lines: list[str], first_prose: int, given_title: str | None, title_idx: int | None) -> int | None:
+    """The line of the headline: the given title's line before the first paragraph, else the detected one."""
+    if given_title:
+        for i in range(min(first_prose, len(lines))):
+            if lines[i] == given_title:
+                return i
+    return title_idx
+
+
+def _publication_date(
+    lines: list[str], date_idx: set[int], headline: int | None, first_prose: int, last_prose: int
+) -> str | None:
+    """The date of the line under the headline, else of the date line nearest the lead, else after the body.
+
+    Portal pages print today's date in their top bar, above the headline, and dated
+    related-news links may sit between the headline and the lead: the date line under the
+    headline, or else the one closest to the first paragraph, is the article's.
+    """
+    if headline is not None and headline + 1 in date_idx:
+        return extract_date(lines[headline + 1])
+    before_lead = [i for i in date_idx if i < first_prose]
+    if before_lead:
+        return extract_date(lines[max(before_lead)])
+    after = [i for i in date_idx if i == first_prose + 1 or i > last_prose]
+    return extract_date(lines[min(after)]) if after else None
 
 
 def _in_menu_run(is_prose: list[bool], word_counts: list[int], i: int, run: int = 3) -> bool:

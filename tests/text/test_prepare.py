@@ -121,6 +121,28 @@ def test_title_and_date_line_are_metadata_not_body():
     ]
 
 
+@pytest.mark.parametrize("given", [False, True])
+def test_the_date_line_next_to_the_headline_beats_the_top_bars_date_of_today(given):
+    headline = "Sở TT&TT Yên Bái tập huấn chữ ký số cho cán bộ cấp xã"
+    text = (
+        "Thứ Hai, ngày 18/03/2024 | Liên hệ | Sơ đồ site\n"
+        "Trang chủ > Tin tức > Hoạt động sở, ngành\n"
+        f"{headline}\n"
+        "Cập nhật lúc: 15:42 15/03/2024\n"
+        "Chiều 15/3, Sở Thông tin và Truyền thông tập huấn sử dụng chữ ký số cho 120 cán bộ cấp xã.\n"
+    )
+    doc = prepare(text, title=headline if given else None)
+    assert doc.title == headline
+    assert doc.date == "2024-03-15 15:42"
+    # Else the date line nearest the lead: above the headline, or with no headline at all.
+    above = text.replace(f"{headline}\nCập nhật lúc: 15:42 15/03/2024", f"Thứ Năm, 14/03/2024, 16:30\n{headline}")
+    assert prepare(above, title=headline if given else None).date == "2024-03-14 16:30"
+    assert prepare(text.replace(headline + "\n", "")).date == "2024-03-15 15:42"
+    # A dated related-news link between the date line and the lead does not take its place.
+    related = text.replace("Chiều 15/3", "Tập huấn VNeID cho cán bộ xã (05/03/2024)\nChiều 15/3")
+    assert prepare(related, title=headline if given else None).date == "2024-03-15 15:42"
+
+
 def test_article_without_title_line():
     text = "Ngày 3/9, Đài Phát thanh và Truyền hình tỉnh Phú Yên phát sóng thử nghiệm kênh PTP2 trên hạ tầng số mặt đất. Kênh phát 18 giờ mỗi ngày."
     doc = prepare(text)
