@@ -49,19 +49,23 @@ def test_train_command_writes_model_and_manifest(tmp_path, capsys):
     assert manifest["corpus"]["documents"] == 40 and manifest["cv_metrics"]["event_type"]["n"] == 40
     assert main(["predict", "--model", str(out), str(corpus / json.loads(labels[0])["file"])]) == 0
     assert manifest["params"]["max_features"] == DEFAULT_MAX_FEATURES and manifest["params"]["min_df"] == 1
+    assert manifest["topic_evidence"] is True and set(manifest["thresholds"]["topics"]) <= set(
+        manifest["labels"]["topics"]
+    )
 
     capped = tmp_path / "capped.joblib"
     assert (
         main(
             ["train", "--data", str(corpus), "--out", str(capped), "--folds", "0", "--min-df", "2"]
-            + ["--max-features", "300"]
+            + ["--max-features", "300", "--no-evidence", "--no-opening-copies"]
         )
         == 0
     )
     vectorizer = joblib.load(capped).classifier.vectorizer_
     assert vectorizer.min_df == 2 and len(vectorizer.body_vectorizer_.vocabulary_) == 300
     assert len(vectorizer.lead_vectorizer_.vocabulary_) == 300  # the cap holds for the lead block too
-    assert main(["train", "--data", str(corpus), "--out", str(capped), "--folds", "0", "--max-features", "0"]) == 0
+    no_cap = ["--max-features", "0", "--no-evidence", "--no-opening-copies"]
+    assert main(["train", "--data", str(corpus), "--out", str(capped), "--folds", "0", *no_cap]) == 0
     assert joblib.load(capped).classifier.vectorizer_.max_features is None  # 0: no cap
     with pytest.raises(SystemExit):
         main(["train", "--help"])

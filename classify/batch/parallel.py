@@ -134,11 +134,23 @@ def _forked_map(function: Callable[[Any], Any], items: Iterable, jobs: int, in_f
                 result = pending.popleft().result()
             except BrokenProcessPool as exc:
                 raise _died(str(exc).strip().splitlines()[0].rstrip(".")) from exc
-            pending.extend(executor.submit(function, item) for item in itertools.islice(iterator, 1))
+            try:
+                pending.extend(executor.submit(function, item) for item in itertools.islice(iterator, 1))
+            except BrokenProcessPool as exc:  # a worker died between this result and the next submit
+                pending.append(_failed(exc))
             yield result
     finally:
         # On an early stop (an error downstream, Ctrl-C) do not wait for queued chunks.
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _failed(exc: BaseException):
+    """A finished future that raises ``exc``: the error comes after the results before it, in order."""
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.set_exception(exc)
+    return future
 
 
 def _start_worker(parent: int) -> None:

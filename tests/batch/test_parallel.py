@@ -74,6 +74,29 @@ def test_a_dead_worker_is_one_clear_error_after_the_results_before_it(fork):
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.skipif(not can_fork(), reason="this platform does not fork")
+def test_a_pool_that_breaks_between_a_result_and_the_next_submit_is_the_same_clear_error(monkeypatch):
+    # The race seen under load: a worker dies after a result was taken, so submit() itself raises.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    submit = ProcessPoolExecutor.submit
+    calls = []
+
+    def breaking_submit(self, fn, /, *args, **kwargs):
+        calls.append(args)
+        if len(calls) == 4:
+            raise BrokenProcessPool("A child process terminated abruptly")
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", breaking_submit)
+    got = []
+    with pytest.raises(WorkerError, match="worker process died.*--resume"):
+        for value in ordered_map(_square_and_pid, range(8), 2, in_flight=2, fork=True):
+            got.append(value[0])
+    assert got == [0, 1, 4]  # the results before the failure, in order
+
+
 def _driver_state(_: int) -> tuple[int, str | None]:
     return os.getppid(), _loaded_in_driver.get("model")
 
