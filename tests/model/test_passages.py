@@ -115,3 +115,38 @@ def _seed_pages(n: int = 5):
     from conftest import SEEDS
 
     return sorted(SEEDS.glob("*.txt"))[:n]
+
+
+class _KeywordScorer:
+    """A passage scorer by hand: a passage's probability for a topic is 0.9 if it holds the topic's word."""
+
+    words = {"press_publishing": "báo", "post_telecom": "sóng"}
+
+    def predict_proba_fields(self, docs):
+        rows = [[0.9 if word in doc.paragraphs[0] else 0.05 for word in self.words.values()] for doc in docs]
+        return {"topics": np.array(rows)}
+
+
+def test_a_topic_needs_a_supporting_passage_however_sure_the_whole_article_model_is():
+    from classify.model.passages import PassageTopics
+
+    head = PassageTopics(
+        "topics",
+        None,
+        np.array(list(_KeywordScorer.words), dtype=object),
+        {"press_publishing": 0.6, "post_telecom": 0.6},
+        compiled=_KeywordScorer(),
+        doc_weight=0.5,
+    )
+    doc = prepare(
+        "Hội nghị tổng kết năm 2023\n"
+        "Hội nghị diễn ra sáng 11/1 tại hội trường Sở. Năm qua các tờ báo của tỉnh đăng 9.000 tin, bài. "
+        "Đại biểu thảo luận sôi nổi.\n"
+        "Các đơn vị cam kết hoàn thành nhiệm vụ năm 2024."
+    )
+    # The whole-article model is sure of both topics; only press has a passage behind it.
+    doc_proba = np.array([[0.95, 0.95]])
+    topics, scores, evidence = head.predict([doc], None, doc_proba, ["press_publishing", "post_telecom"])
+    assert topics == [["press_publishing"]]
+    assert evidence == [{"press_publishing": "Năm qua các tờ báo của tỉnh đăng 9.000 tin, bài."}]  # its sentence
+    assert scores[0, 0] >= 0.5 > scores[0, 1]
