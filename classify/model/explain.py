@@ -147,10 +147,15 @@ def format_explanation(explanation: dict, *, width: int = 110) -> str:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         lines += ["", f"{field}: {shown}", "  probabilities: " + " · ".join(f"{label} {p:.3f}" for label, p in ranked)]
         cut = explanation.get("thresholds", {}).get(field)
-        if isinstance(cut, dict):
-            lines.append("  thresholds (raw): " + " · ".join(f"{label} {t:.3f}" for label, t in cut.items()))
-        elif cut is not None:
-            lines.append(f"  abstains to other below {cut:.3f}")
+        if isinstance(cut, dict) and explanation.get("topic_evidence") is not None and field == "topics":
+            lines.append("  (scores rescaled: a topic is predicted at 0.5 or more; its raw threshold on the")
+            lines.append(
+                "   best passage + whole-article score: " + " · ".join(f"{k} {t:.3f}" for k, t in cut.items()) + ")"
+            )
+        elif isinstance(cut, dict):
+            lines.append("  thresholds: " + " · ".join(f"{label} {t:.3f}" for label, t in cut.items()))
+        elif cut:
+            lines.append(f"  falls back to other when no label reaches {cut:.3f}")
         for label, sentence in (explanation.get("topic_evidence") or {}).items() if field == "topics" else []:
             lines.append(f"  evidence for {label}: {sentence}")
         for label, ngrams in explanation["evidence"].get(field, {}).items():
