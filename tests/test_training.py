@@ -65,3 +65,33 @@ def test_train_fits_the_summarizer_with_the_classifiers_tokenizer(paired_corpus)
     assert model.summarizer.tokenizer == model.classifier.tokenizer
     prediction = model.predict(paired_corpus.documents[0].text)
     assert prediction.event_type in paired_corpus.label_set("event_type")
+
+
+def test_opening_copies_keep_the_first_lines_their_topics_and_group_but_not_press_articles():
+    from classify.corpus.reader import Corpus, LabelledDocument, passage_lines
+    from classify.training import OPENING_CHARACTERS, opening_copies
+
+    paragraph = "Năm 2023, các cơ quan báo chí của tỉnh đăng phát hơn 14.000 tin, bài trên các nền tảng. " * 4
+    text = "\n".join(
+        [
+            "Sở TT&TT tổng kết năm 2023",
+            paragraph,
+            paragraph.replace("báo chí", "bưu chính"),
+            "Mạng 4G phủ sóng 99% số xã, số thuê bao băng rộng di động tăng 12%.",
+            "Năm 2024, Sở đẩy mạnh chuyển đổi số.",
+        ]
+    )
+    lines = passage_lines(text)
+    labels = [[], ["press_publishing"], ["post_telecom"], ["post_telecom"], ["digital_transformation"]]
+    gold = {"event_type": "annual_review", "topics": ["digital_transformation", "post_telecom", "press_publishing"]}
+
+    def doc(form):
+        return LabelledDocument(id=form, text=text, title=None, labels=gold, group="g-" + form, meta={"form": form})
+
+    corpus = Corpus([doc("portal"), doc("press")], {"event_type": "single", "topics": "multi"}, "t")
+    docs, copy_labels, groups = opening_copies(corpus, [lines, lines], [labels, labels])
+    assert len(docs) == 1 and groups == ["g-portal"]  # the press article is read whole: no copy
+    assert copy_labels == [{"event_type": "annual_review", "topics": ["post_telecom", "press_publishing"]}]
+    kept = len(lines[0]) + len(lines[1]) + len(lines[2])
+    assert kept - len(lines[2]) < OPENING_CHARACTERS <= kept  # lines up to the size, then stop
+    assert docs[0].title == "Sở TT&TT tổng kết năm 2023" and "99%" not in " ".join(docs[0].paragraphs)
