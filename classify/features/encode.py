@@ -15,7 +15,7 @@ import numpy as np
 
 from classify.text import PreparedText, syllable_tokenize
 
-__all__ = ["ArticleSyllables", "SyllableEncoder", "article_syllables", "encode_articles"]
+__all__ = ["ArticleSyllables", "SyllableEncoder", "article_syllables", "encode_articles", "lead_lengths"]
 
 
 class SyllableEncoder:
@@ -209,6 +209,31 @@ class ArticleSyllables:
         if ids is None:
             return sum(len(syllable_tokenize(part)) for part in parts)
         return int(_encoder(ids).encode_parts(parts)[1].sum())
+
+
+def lead_lengths(articles: Sequence[ArticleSyllables], sentences: int, ids: Mapping[str, int]) -> np.ndarray:
+    """:meth:`ArticleSyllables.lead_length` of every article, the uncached ones encoded in one pass.
+
+    Short texts (the passages of an article) make the per-call cost of the scanner dominate, so
+    their lead parts go through the encoder together.
+    """
+    out = np.zeros(len(articles), dtype=np.intp)
+    pending: list[int] = []
+    parts: list[str] = []
+    counts: list[int] = []
+    for i, article in enumerate(articles):
+        if article._lengths is not None:
+            out[i] = article.lead_length(sentences, ids)
+            continue
+        lead = [article._doc.title or "", *article._doc.lead_sentences(sentences)]
+        pending.append(i)
+        parts.extend(lead)
+        counts.append(len(lead))
+    if pending:
+        _, lengths = _encoder(ids).encode_parts(parts)
+        bounds = np.cumsum([0, *counts])
+        out[pending] = np.add.reduceat(lengths, bounds[:-1]) if len(lengths) else 0
+    return out
 
 
 def _encoder(ids: Mapping[str, int]) -> SyllableEncoder | _LookupEncoder:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from classify.features.encode import article_syllables, encode_articles
+from classify.features.encode import article_syllables, encode_articles, lead_lengths
 from classify.features.ngram_index import join_codes
 from classify.text import PreparedText
 
@@ -27,8 +27,8 @@ def transform_indexed(indexes: dict, docs: Sequence[PreparedText], lead_weight: 
     if "lead" in indexes:
         # The lead is a prefix of each article's syllables: mask the rest out.
         starts = np.concatenate([[0], np.cumsum([len(a) + 1 for a in articles])[:-1]]).astype(np.intp)
-        lead_lengths = np.array([s.lead_length(lead_sentences, indexes["ids"]) for s in syllables], dtype=np.intp)
-        in_lead = np.arange(len(codes)) - starts[row_of] < lead_lengths[row_of]
+        lengths = lead_lengths(syllables, lead_sentences, indexes["ids"])
+        in_lead = np.arange(len(codes)) - starts[row_of] < lengths[row_of]
         lead = indexes["lead"].transform_codes(np.where(in_lead, codes, 0), row_of, len(docs))
         blocks.append(lead * lead_weight)
     return sp.hstack(blocks, format="csr")
