@@ -147,32 +147,13 @@ def _cmd_label(args: argparse.Namespace) -> int:
 def _cmd_suggest(args: argparse.Namespace) -> int:
     from classify.active.suggest import suggest
 
+    columns = {"text_column": args.text_column, "id_column": args.id_column, "title_column": args.title_column}
     picked = suggest(
-        args.inputs,
-        args.n,
-        model=args.model,
-        exclude=args.exclude or [],
-        output=args.output,
-        fmt=args.format,
-        force=args.force,
-        text_column=args.text_column,
-        id_column=args.id_column,
-        title_column=args.title_column,
-        max_bytes=args.max_bytes,
-    )
-    if args.quiet:
-        return 0
-    excluded = f", {picked.excluded} already labelled left out" if picked.excluded else ""
-    print(
-        f"classify: suggested {len(picked)} of {picked.candidates} articles{excluded}"
-        + (f" -> {args.output}" if args.output != "-" else ""),
-        file=sys.stderr,
-    )
-    if picked.errors:
-        more = f" (and {len(picked.errors) - 3} more)" if len(picked.errors) > 3 else ""
-        print(
-            f"classify: {len(picked.errors)} documents not read: {'; '.join(picked.errors[:3])}{more}", file=sys.stderr
-        )
+        args.inputs, args.n, model=args.model, exclude=args.exclude or [], output=args.output, fmt=args.format,
+        force=args.force, max_bytes=args.max_bytes, **columns,
+    )  # fmt: skip
+    for line in [] if args.quiet else picked.report_lines(args.output):
+        print(f"classify: {line}", file=sys.stderr)
     return 0
 
 
@@ -362,23 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--quiet", action="store_true", help="no progress bar and no final counts")
     lab.set_defaults(func=_cmd_label)
 
-    sg = sub.add_parser(
-        "suggest", help="the unlabelled articles worth labelling first (uncertain, diverse), with the reason for each"
-    )
+    sg = sub.add_parser("suggest", help="the unlabelled articles worth labelling first (uncertain, diverse), and why")
     sg.add_argument("inputs", nargs="+", help="what label reads: folders, article files, JSONL/CSV/TSV, or -")
     sg.add_argument("-n", type=_at_least(1), default=50, help="how many articles to suggest (default 50)")
-    sg.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        help="to_label.jsonl (records), to_label.json (Label Studio tasks), or - for stdout; never an input",
-    )
-    sg.add_argument(
-        "--format",
-        choices=["jsonl", "label-studio"],
-        default=None,
-        help="default: from the output name (.jsonl: records, .json: Label Studio tasks with pre-annotations)",
-    )
+    sg.add_argument("-o", "--output", required=True, help="OUT.jsonl, OUT.json (Label Studio) or -; never an input")
+    sg.add_argument("--format", choices=["jsonl", "label-studio"], help="default: from the output name (.jsonl/.json)")
     sg.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
     sg.add_argument(
         "--exclude",
@@ -389,9 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sg.add_argument("--force", action="store_true", help="replace an existing output")
     sg.add_argument("--max-bytes", type=_at_least(1), default=10_000_000, help="larger documents are not read")
-    sg.add_argument("--text-column", default="text")
-    sg.add_argument("--id-column", default="id")
-    sg.add_argument("--title-column", default="title")
+    for column in ("text", "id", "title"):
+        sg.add_argument(f"--{column}-column", default=column)
     sg.add_argument("--quiet", action="store_true", help="no counts on stderr")
     sg.set_defaults(func=_cmd_suggest)
 

@@ -75,6 +75,16 @@ class Suggestions:
     def __getitem__(self, index):
         return self.records[index]
 
+    def report_lines(self, output: str | None = None) -> list[str]:
+        """What the command prints on stderr: counts, and the documents not read (the first three)."""
+        excluded = f", {self.excluded} already labelled left out" if self.excluded else ""
+        target = f" -> {output}" if output and output != "-" else ""
+        lines = [f"suggested {len(self.records)} of {self.candidates} articles{excluded}{target}"]
+        if self.errors:
+            more = f" (and {len(self.errors) - 3} more)" if len(self.errors) > 3 else ""
+            lines.append(f"{len(self.errors)} documents not read: {'; '.join(self.errors[:3])}{more}")
+        return lines
+
 
 def output_format(output: str | None, fmt: str | None) -> str:
     """The format of ``output``: ``fmt`` when given (checked against the name), else from its suffix.

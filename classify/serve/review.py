@@ -105,6 +105,7 @@ class ReviewQueues:
                 state = read_json(folder / "state.json") or {"skipped": {}, "seq": 0}
                 self._queues[spec["id_sha256"]] = _Queue(folder, spec, state)
             self.corrections.tidy()
+            shutil.rmtree(self.root.parent / "review-uploads", ignore_errors=True)  # uploads a crash cut off
 
     # ---- creating ------------------------------------------------------------------------------
 

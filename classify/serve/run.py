@@ -50,12 +50,15 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _announce(sock: socket.socket, host: str, model_path: Path, workdir: Path, retention_hours: float) -> None:
+def _announce(
+    sock: socket.socket, host: str, model_path: Path, workdir: Path, retention_hours: float, retrained: bool = False
+) -> None:
     bound_host, bound_port = sock.getsockname()[:2]
     shown = "127.0.0.1" if bound_host in ("0.0.0.0", "::") else bound_host
     shown = f"[{shown}]" if ":" in shown else shown
     print(f"classify: serving http://{shown}:{bound_port}/ (API documentation at /docs); Ctrl-C to stop", flush=True)
-    print(f"classify: model {model_path.name}; jobs kept in {workdir} for {retention_hours:g} h", flush=True)
+    chosen = " (retrained, chosen on the page; --model to serve another)" if retrained else ""
+    print(f"classify: model {model_path.name}{chosen}; jobs kept in {workdir} for {retention_hours:g} h", flush=True)
     if not is_loopback(host):
         print(
             f"classify: warning: listening on {host}: anyone who can reach this computer on port {bound_port} "
@@ -113,7 +116,6 @@ def serve(
     if served is not None:
         try:
             loaded = classify.load(served)
-            print(f"classify: serving {served.name}, the retrained model chosen on the page (--model to change)")
         except ClassifyError as exc:
             print(f"classify: warning: {exc}; serving {model_path.name} instead", file=sys.stderr)
             served = None
@@ -141,7 +143,7 @@ def serve(
             seeds=seeds_path,
             served_path=served,
         )
-        _announce(sock, host, model_path, workdir, retention_hours)
+        _announce(sock, host, served or model_path, workdir, retention_hours, retrained=served is not None)
         config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # Ctrl-C before uvicorn took over the signal, or re-raised by it

@@ -60,7 +60,8 @@ def _export(tasks):
             {"from_name": "topics", "to_name": "text", "type": "choices", "value": {"choices": ["it_egov", "digital_transformation"]}}]},
     ]  # fmt: skip
     b["annotations"] = [
-        {"id": 3, "was_cancelled": True, "result": []},
+        {"id": 3, "was_cancelled": True, "updated_at": "2025-03-03T08:00:00Z", "result": [
+            {"from_name": "event_type", "to_name": "text", "type": "choices", "value": {"choices": ["other"]}}]},
         {"id": 4, "was_cancelled": False, "updated_at": "2025-03-02T09:00:00Z", "result": [
             {"from_name": "event_type", "to_name": "text", "type": "choices", "value": {"choices": ["annual_review"]}}]},
     ]  # fmt: skip

@@ -8,9 +8,10 @@ from conftest import classify_cli
 from learning_articles import BORDERLINE_VISIT, BORDERLINE_VISIT_COPY, CLEAR_GREETING, CLEAR_REVIEW, write_articles
 
 import classify
-from classify.active.ranking import pick_diverse
+from classify.active.ranking import pick_diverse, uncertainty, why
 from classify.corpus.writer import CorpusFolder
 from classify.errors import OutputError
+from classify.model.prediction import Prediction
 
 
 @pytest.fixture
@@ -61,6 +62,21 @@ def test_pick_diverse_is_greedy_max_min_weighted_by_informativeness():
     assert pick_diverse(rows, [0.9, 0.89, 0.3, 0.2], 3) == [0, 2, 3]
     assert pick_diverse(rows, [0.9, 0.89, 0.3, 0.2], 10) == [0, 2, 3, 1]
     assert pick_diverse(rows, [0.0, 0.0, 0.0, 0.0], 2) == [0, 1]  # nothing to learn anywhere: input order
+
+
+def test_a_topic_is_near_its_own_threshold_not_near_one_half():
+    thresholds = {"topics": {"it_egov": 0.3, "press_publishing": 0.7, "broadcasting": 0.5}}
+    scores = {
+        "event_type": {"other": 0.9, "anniversary": 0.1},
+        "topics": {"it_egov": 0.3, "press_publishing": 0.5, "broadcasting": 0.98},
+    }
+    u = uncertainty(Prediction(labels={"event_type": "other", "topics": ["it_egov"]}, scores=scores), thresholds)
+    assert [topic for topic, _ in u.near_topics] == ["it_egov", "press_publishing"]  # 0.5 is 0.2 under 0.7
+    assert u.topic == 1.0 and u.event == pytest.approx(0.2) and u.score == pytest.approx(0.6)
+    assert why(u, thresholds) == (
+        "event: other 0.90 vs anniversary 0.10; topic it_egov 0.30 near its threshold 0.30; "
+        "topic press_publishing 0.50 near its threshold 0.70"
+    )
 
 
 def test_the_command_writes_jsonl_atomically_and_never_over_an_input(pool, tmp_path):

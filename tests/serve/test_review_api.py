@@ -110,6 +110,18 @@ def test_answers_skips_and_undo_keep_the_corrections_corpus_and_the_progress_rig
     ]
 
 
+def test_undo_takes_back_the_latest_action_and_shows_that_article_again(client, tmp_path):
+    queue = _queue(client, write_articles(tmp_path / "moi.jsonl", ARTICLES))
+    client.post(f"/api/review/{queue}/skip", json={"index": 0})
+    assert _answer(client, queue, 1, "annual_review", []).json()["item"]["index"] == 2
+    status = client.post(f"/api/review/{queue}/undo").json()  # the answer, given after the skip
+    assert (status["reviewed"], status["skipped"], status["item"]["index"]) == (0, 1, 1)
+    _answer(client, queue, 1, "annual_review", [])
+    client.post(f"/api/review/{queue}/again")  # item 0 waits again, before item 1
+    status = client.post(f"/api/review/{queue}/undo").json()
+    assert (status["reviewed"], status["item"]["index"]) == (0, 1)  # the article just taken back, not item 0
+
+
 def test_a_suggested_set_keeps_its_order_and_a_queue_survives_a_restart(base_model, small_seeds, tmp_path):
     path, model = base_model
     suggested = tmp_path / "to_label.jsonl"

@@ -276,9 +276,10 @@ async function renderRetrain(status) {
   const running = status.status === "running";
   $("retrain").disabled = running || !status.available;
   const corpus = status.seeds ? `kho nhãn gốc (${status.seeds}) và ` : "chỉ ";
-  $("retrain-corpus").textContent =
-    `Mô hình mới học từ ${corpus}${status.available} bài trong kho nhãn đã sửa, chạy nền (trang vẫn dùng được), ` +
-    "rồi chỉ được dùng khi bạn chấp nhận.";
+  $("retrain-corpus").textContent = status.available
+    ? `Mô hình mới học từ ${corpus}${status.available} bài trong kho nhãn đã sửa, chạy nền (trang vẫn dùng được), ` +
+      "và chỉ được dùng khi bạn chấp nhận."
+    : "Chưa có bài nào trong kho nhãn đã sửa: hãy duyệt nhãn ở thẻ «Duyệt nhãn» trước.";
   const progress = $("retrain-progress");
   progress.hidden = !running;
   showMessage("retrain-message", status.status === "failed" ? status.message : "");
@@ -375,10 +376,14 @@ async function startLearning() {
   $("review-undo").addEventListener("click", () => reviewAction("undo"));
   $("review-undo-done").addEventListener("click", () => reviewAction("undo"));
   $("review-again").addEventListener("click", () => reviewAction("again"));
-  $("review-to-model").addEventListener("click", () => selectTab("model"));
+  $("review-to-model").addEventListener("click", () => $("tab-model").click());
   $("retrain").addEventListener("click", startRetrain);
   document.addEventListener("keydown", reviewKeys);
   $("tab-review").addEventListener("click", () => review || listQueues());
+  $("tab-model").addEventListener("click", () => {
+    pollRetrain(); // the corrections count changed since the page was opened
+    renderModels().catch((e) => showMessage("retrain-message", e.message));
+  });
   listQueues();
   try {
     await renderModels();
