@@ -142,6 +142,16 @@ class ArticleModel:
             return dict(self._runtime[0].label_fields)
         return dict(self.classifier.label_fields_)
 
+    @property
+    def label_classes(self) -> dict[str, list[str]]:
+        """``{field: [label, ...]}``: every label the model can give, per field (topics: those of the head
+        that decides them)."""
+        classifier = self._runtime[0] if self._runtime is not None else self.classifier
+        out = {name: [str(c) for c in classes] for name, classes in classifier.classes_by_field.items()}
+        if self.passage_topics is not None:
+            out[self.passage_topics.field] = [str(c) for c in self.passage_topics.classes]
+        return out
+
     def decision_thresholds(self) -> dict[str, dict[str, float]]:
         """``{field: {label: threshold}}`` of each multi-label field, on the scale of the reported scores.
 

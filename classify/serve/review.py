@@ -55,14 +55,8 @@ def _now() -> str:
 def label_choices(model) -> dict[str, list[str]]:
     """``{field: [label, ...]}`` the model knows (the manifest's label set, else its classes)."""
     labels = (getattr(model, "manifest", None) or {}).get("labels") or {}
-    out = {}
-    for name in model.label_fields:
-        if labels.get(name):
-            out[name] = list(labels[name])
-        else:
-            classifier = model._runtime[0] if getattr(model, "_runtime", None) is not None else model.classifier
-            out[name] = [str(c) for c in classifier.classes_by_field[name]]
-    return out
+    classes = model.label_classes
+    return {name: list(labels.get(name) or classes[name]) for name in model.label_fields}
 
 
 @dataclass

@@ -216,7 +216,10 @@ def test_retrain_in_the_background_then_serve_the_new_model_only_when_accepted(c
     assert client.post("/api/predict", json={"text": BORDERLINE_VISIT}).json()["event_type"] == "annual_review"
     served = client.post(f"/api/models/{status['model']}/serve")
     assert [m["served"] for m in served.json()] == [False, True]
-    assert client.get("/api/model").json()["name"] == f"{status['model']}.joblib"
+    info = client.get("/api/model").json()
+    assert info["name"] == f"{status['model']}.joblib"
+    # Its topics are decided from evidence: the page draws every topic's threshold at 0.5, where its scores cut.
+    assert set(info["thresholds"]["topics"].values()) == {0.5}
     assert client.post("/api/predict", json={"text": BORDERLINE_VISIT}).json()["event_type"] == "official_visit"
     assert remembered_model(tmp_path / "work").stem == status["model"]  # the next `classify serve` too
     # The previous model stays on disk and comes back with one request.

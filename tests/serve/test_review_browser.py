@@ -5,10 +5,11 @@ import json
 import pytest
 from conftest import SEEDS
 from learning_articles import BORDERLINE_VISIT, CLEAR_GREETING, CLEAR_REVIEW, write_articles
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from test_serve_browser import CHROMEDRIVER, CHROMIUM, LiveServer, _open, _severe, _wait
-from test_serve_browser import browser, downloads  # noqa: F401 (fixtures: one Chromium for this module)
+from test_serve_browser import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, LiveServer, _open, _severe, _wait
 
 import classify
 from classify.serve.app import create_app
@@ -16,6 +17,20 @@ from classify.serve.app import create_app
 pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed")
 
 RETRAIN_SECONDS = 600  # a bound so a broken retraining fails the test instead of hanging it
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """Headless Chromium, as test_serve_browser.py starts it."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in [*CHROMIUM_FLAGS, "--window-size=1280,900"]:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +54,14 @@ def _selected(browser, box):
     return [b.get_attribute("data-label") for b in browser.find_elements(By.CSS_SELECTOR, f"#{box} .choice.selected")]
 
 
-def test_confirm_an_article_in_the_review_queue_then_retrain_and_accept(
-    browser, default_model, tiny_seeds, tmp_path
-):
+def test_confirm_an_article_in_the_review_queue_then_retrain_and_accept(chromium, default_model, tiny_seeds, tmp_path):
+    browser = chromium
     workdir = tmp_path / "work"
     live = LiveServer(create_app(model=default_model, workdir=workdir, seeds=tiny_seeds, retrain_folds=2))
     try:
-        articles = write_articles(tmp_path / "moi.jsonl", {"a": CLEAR_GREETING, "b": CLEAR_REVIEW, "c": BORDERLINE_VISIT})
+        articles = write_articles(
+            tmp_path / "moi.jsonl", {"a": CLEAR_GREETING, "b": CLEAR_REVIEW, "c": BORDERLINE_VISIT}
+        )
         suggested = tmp_path / "to_label.jsonl"
         classify.suggest([str(articles)], n=3, model=default_model, output=str(suggested))
         _open(browser, live.url)
