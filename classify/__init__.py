@@ -17,7 +17,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from classify.model.prediction import Prediction
     from classify.model.predictor import ArticleModel
 
-__all__ = ["__version__", "predict", "predict_many", "summarize", "load", "default_model_path", "label_files"]
+__all__ = [
+    "__version__",
+    "predict",
+    "predict_many",
+    "summarize",
+    "load",
+    "default_model_path",
+    "label_files",
+    "suggest",
+]
 
 _default_model: ArticleModel | None = None
 
@@ -125,3 +134,15 @@ def label_files(*args: Any, **kwargs: Any):
     from classify.batch.labelling import label_files as _label_files
 
     return _label_files(*args, **kwargs)
+
+
+def suggest(*args: Any, **kwargs: Any):
+    """The unlabelled articles worth labelling first; see :func:`classify.active.suggest.suggest`.
+
+    >>> picked = classify.suggest(["new_articles/"], n=50, output="to_label.jsonl")  # doctest: +SKIP
+    >>> picked[0]["why"]                                                               # doctest: +SKIP
+    'event: annual_review 0.41 vs official_visit 0.38; topic it_egov 0.47 near its threshold 0.50'
+    """
+    from classify.active.suggest import suggest as _suggest
+
+    return _suggest(*args, **kwargs)

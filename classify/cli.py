@@ -1,4 +1,4 @@
-"""Command line: ``classify predict|summarize|train ...``."""
+"""Command line: ``classify predict|summarize|label|suggest|train ...``."""
 
 from __future__ import annotations
 
@@ -144,6 +144,19 @@ def _cmd_label(args: argparse.Namespace) -> int:
     return 1 if args.strict and summary.errors else 0
 
 
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from classify.active.suggest import suggest
+
+    columns = {"text_column": args.text_column, "id_column": args.id_column, "title_column": args.title_column}
+    picked = suggest(
+        args.inputs, args.n, model=args.model, exclude=args.exclude or [], output=args.output, fmt=args.format,
+        force=args.force, max_bytes=args.max_bytes, **columns,
+    )  # fmt: skip
+    for line in [] if args.quiet else picked.report_lines(args.output):
+        print(f"classify: {line}", file=sys.stderr)
+    return 0
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import classify
     from classify.corpus.reader import load_corpus
@@ -222,6 +235,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         max_upload_mb=args.max_upload,
         retention_hours=args.retention,
         max_jobs=args.max_jobs,
+        seeds=args.seeds,
     )
 
 
@@ -329,6 +343,26 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--quiet", action="store_true", help="no progress bar and no final counts")
     lab.set_defaults(func=_cmd_label)
 
+    sg = sub.add_parser("suggest", help="the unlabelled articles worth labelling first (uncertain, diverse), and why")
+    sg.add_argument("inputs", nargs="+", help="what label reads: folders, article files, JSONL/CSV/TSV, or -")
+    sg.add_argument("-n", type=_at_least(1), default=50, help="how many articles to suggest (default 50)")
+    sg.add_argument("-o", "--output", required=True, help="OUT.jsonl, OUT.json (Label Studio) or -; never an input")
+    sg.add_argument("--format", choices=["jsonl", "label-studio"], help="default: from the output name (.jsonl/.json)")
+    sg.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
+    sg.add_argument(
+        "--exclude",
+        action="append",
+        metavar="LABELLED",
+        help="a labelled corpus (folder with labels.jsonl, JSONL, Label Studio export) whose articles, by id or "
+        "text, are not suggested again; repeatable",
+    )
+    sg.add_argument("--force", action="store_true", help="replace an existing output")
+    sg.add_argument("--max-bytes", type=_at_least(1), default=10_000_000, help="larger documents are not read")
+    for column in ("text", "id", "title"):
+        sg.add_argument(f"--{column}-column", default=column)
+    sg.add_argument("--quiet", action="store_true", help="no counts on stderr")
+    sg.set_defaults(func=_cmd_suggest)
+
     ev = sub.add_parser("evaluate", help="score a model on a labelled corpus; tables, charts and errors")
     ev.add_argument("--data", required=True, help="folder with labels.jsonl, or a labelled JSONL file")
     ev.add_argument("--model", help="model .joblib file or folder (default: the shipped model)")
@@ -374,6 +408,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="finished jobs and their files are removed after this (default 24 h)",
     )
     sv.add_argument("--max-jobs", type=_at_least(1), default=2, help="batch jobs running at once (default 2)")
+    sv.add_argument(
+        "--seeds",
+        default=None,
+        help="the corpus 'retrain' adds the corrections to (default: the project's seeds/ when there is one)",
+    )
     sv.set_defaults(func=_cmd_serve)
 
     t = sub.add_parser("train", help="train a model from a labelled corpus and print cross-validated metrics")

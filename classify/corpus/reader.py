@@ -10,6 +10,9 @@ JSONL format (one record per line, optionally gzip-compressed)::
 
     {"id": "a1", "title": "...", "text": "...", "event_type": "other", "topics": []}
 
+Label Studio's JSON export (a ``.json`` file) of the tasks ``classify suggest --format label-studio``
+writes: see :mod:`classify.corpus.labelstudio`.
+
 Labels are data. A field other than the reserved ones (``file``, ``id``, ``text``,
 ``title``, ``note``, ``group``, ``meta``, ``source``, ``date``, ``paragraph_topics``) can be a label field: a
 string value makes a single-label head, a list value a multi-label head. Which fields are
@@ -31,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from classify.corpus.labelstudio import LABELSTUDIO_SUFFIX, labelstudio_records
 from classify.errors import CorpusError, InputError
 from classify.model.taxonomy import DISPLAY_NAMES
 from classify.text.reading import iter_jsonl_lines, open_binary, read_text_file
@@ -182,7 +186,8 @@ def load_corpus(path: str | Path | Sequence[str | Path], *, label_fields: Sequen
     Parameters
     ----------
     path : str or Path, or a sequence of them
-        A folder containing ``labels.jsonl``, or a ``.jsonl``/``.jsonl.gz`` file. Several
+        A folder containing ``labels.jsonl``, a ``.jsonl``/``.jsonl.gz`` file, or a Label Studio
+        JSON export (``.json``). Several
         corpora are combined into one (their ids must not clash; their ``group`` values
         are kept apart).
     label_fields : sequence of str, optional
@@ -206,10 +211,15 @@ def load_corpus(path: str | Path | Sequence[str | Path], *, label_fields: Sequen
     for number, corpus_path in enumerate(paths):
         if corpus_path.is_dir():
             found = list(_folder_records(corpus_path))
+        elif corpus_path.exists() and corpus_path.suffix.lower() == LABELSTUDIO_SUFFIX:
+            found = list(labelstudio_records(corpus_path))
         elif corpus_path.exists():
             found = list(_jsonl_records(corpus_path))
         else:
-            raise CorpusError(f"{corpus_path}: no such corpus (expected a folder with {LABELS_FILE} or a JSONL file)")
+            raise CorpusError(
+                f"{corpus_path}: no such corpus (expected a folder with {LABELS_FILE}, a JSONL file "
+                "or a Label Studio JSON export)"
+            )
         if not found:
             raise CorpusError(f"{corpus_path}: the corpus is empty")
         # Groups of different corpora are unrelated even when they share a name ("g1").

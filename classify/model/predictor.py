@@ -142,6 +142,42 @@ class ArticleModel:
             return dict(self._runtime[0].label_fields)
         return dict(self.classifier.label_fields_)
 
+    @property
+    def label_classes(self) -> dict[str, list[str]]:
+        """``{field: [label, ...]}``: every label the model can give, per field (topics: those of the head
+        that decides them)."""
+        classifier = self._runtime[0] if self._runtime is not None else self.classifier
+        out = {name: [str(c) for c in classes] for name, classes in classifier.classes_by_field.items()}
+        if self.passage_topics is not None:
+            out[self.passage_topics.field] = [str(c) for c in self.passage_topics.classes]
+        return out
+
+    def decision_thresholds(self) -> dict[str, dict[str, float]]:
+        """``{field: {label: threshold}}`` of each multi-label field, on the scale of the reported scores.
+
+        A label is decided exactly when its score in ``Prediction.scores`` reaches its threshold: 0.5 for
+        every label of the field the passage head decides (its scores are rescaled so), the classifier's
+        cross-validated thresholds for the others.
+        """
+        classifier = self._runtime[0] if self._runtime is not None else self.classifier
+        thresholds = getattr(classifier, "thresholds", None)
+        if thresholds is None:
+            thresholds = classifier.thresholds_
+        out = {}
+        for name, kind in self.label_fields.items():
+            if kind != "multi":
+                continue
+            if self.passage_topics is not None and self.passage_topics.field == name:
+                out[name] = {str(c): 0.5 for c in self.passage_topics.classes}
+            else:
+                out[name] = {str(label): float(t) for label, t in thresholds[name].items()}
+        return out
+
+    def features(self, docs: Sequence[PreparedText]):
+        """The TF-IDF rows the classifier reads for ``docs`` (sparse, one row per article)."""
+        classifier = self._runtime[0] if self._runtime is not None else self.classifier
+        return classifier.transform(docs)
+
     def summarize(self, doc: PreparedText, sentences: int, *, max_chars: int | None = None) -> list[str]:
         """Summary sentences of a prepared article (see :class:`classify.summarizers.summarizer.TextRankSummarizer`)."""
         summarizer = self._runtime[1] if self._runtime is not None else self.summarizer

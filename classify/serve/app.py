@@ -25,7 +25,11 @@ from classify.errors import EmptyDocumentError, InputError
 from classify.model.taxonomy import display_name
 from classify.serve.exports import EXPORT_FORMATS
 from classify.serve.jobs import JobManager, JobNotReadyError, JobOptions, UnknownJobError
+from classify.serve.learning_routes import learning_router
 from classify.serve.limits import BodyLimit
+from classify.serve.models import ModelRegistry
+from classify.serve.retrain import Retrainer
+from classify.serve.review import ReviewQueues
 from classify.serve.schemas import Article, Explanation, JobCreated, JobStatus, LabelRecord, ModelInfo, ReadArticle
 from classify.serve.uploads import TABLE_SUFFIXES, safe_name, upload_kind
 from classify.text.reading import content_suffix, declared_html_charset, decode_bytes
@@ -65,19 +69,20 @@ def _model_info(model, model_path: Path) -> dict:
             name: [{"label": label, "name": display_name(name, label)} for label in labels.get(name, [])]
             for name in fields
         },
-        "thresholds": _displayed_thresholds(model, manifest.get("thresholds")),
+        "thresholds": _thresholds(model, manifest),
         "abstain_label": (manifest.get("params") or {}).get("abstain_label"),
         "cv_metrics": manifest.get("cv_metrics"),
     }
 
 
-def _displayed_thresholds(model, thresholds: dict | None) -> dict | None:
-    """The thresholds on the scale of the scores the page shows: a field decided from passages reports
-    scores rescaled so that each label's threshold is 0.5 (the manifest keeps the raw ones)."""
-    head = getattr(model, "passage_topics", None)
-    if thresholds is None or head is None:
-        return thresholds
-    return dict(thresholds, **{head.field: {str(label): 0.5 for label in head.classes}})
+def _thresholds(model, manifest: dict) -> dict | None:
+    """The thresholds on the scale of the scores the page shows (0.5 for topics decided from evidence)."""
+    thresholds = dict(manifest.get("thresholds") or {})
+    try:
+        thresholds.update(model.decision_thresholds())
+    except (AttributeError, KeyError):  # a model without the method (a test double) or the field
+        pass
+    return thresholds or None
 
 
 def create_app(
@@ -89,6 +94,9 @@ def create_app(
     retention_hours: float = 24.0,
     max_running: int = 2,
     jobs: JobManager | None = None,
+    seeds: str | Path | None = None,
+    served_path: str | Path | None = None,
+    retrain_folds: int = 5,
 ) -> FastAPI:
     """The ``classify serve`` application.
 
@@ -109,6 +117,13 @@ def create_app(
     jobs : JobManager, optional
         A manager already started by the caller (the command line starts it first, so a
         busy work folder is one line, not a traceback); built from the parameters above otherwise.
+    seeds : str or Path, optional
+        The shipped corpus a retraining adds the corrections to (None: the corrections alone).
+    served_path : str or Path, optional
+        The file ``model`` was loaded from when it is a retrained model the work folder remembers
+        (:func:`classify.serve.models.remembered_model`), not ``model_path``.
+    retrain_folds : int, default=5
+        Cross-validation folds of a retraining.
 
     Returns
     -------
@@ -118,27 +133,40 @@ def create_app(
     from classify.model.models_path import resolve_model_path
 
     resolved = Path(resolve_model_path(model_path)).resolve()
-    model = classify.load(resolved) if model is None else model
+    served = Path(served_path).resolve() if served_path else resolved
+    model = classify.load(served) if model is None else model
     retention_seconds = retention_hours * 3600.0
     if jobs is None:
         jobs = JobManager(
             Path(workdir),
-            resolved,
+            served,
             max_running=max_running,
             retention_seconds=retention_seconds,
             max_unpacked_bytes=max(10 * max_upload, 1_000_000_000),
         )
     estimators_lock = threading.Lock()
-    info = _model_info(model, resolved)
+    registry = ModelRegistry(Path(workdir), resolved, model, served)
+    infos = {served: _model_info(model, served)}
+
+    def switched(new_model, path: Path) -> None:
+        infos[path] = _model_info(new_model, path)
+        jobs.model_path = path  # new jobs label with it; running ones keep theirs
+
+    registry.listeners.append(switched)
+    queues = ReviewQueues(Path(workdir))
+    retrainer = Retrainer(Path(workdir), registry, queues.corrections.folder, seeds, folds=retrain_folds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await anyio.to_thread.run_sync(jobs.start)
+        await anyio.to_thread.run_sync(queues.load)
+        await anyio.to_thread.run_sync(retrainer.load)
         sweeper = asyncio.create_task(_sweep_every(jobs, min(jobs.retention_seconds / 4, 600.0)))
         try:
             yield
         finally:
             sweeper.cancel()
+            await anyio.to_thread.run_sync(retrainer.stop)
             await anyio.to_thread.run_sync(jobs.stop)
 
     app = FastAPIOffline(
@@ -151,10 +179,12 @@ def create_app(
         redoc_url=None,
     )
     app.state.jobs = jobs
-    app.state.model = model
+    app.state.models = registry
+    app.state.review = queues
+    app.state.retrain = retrainer
 
     def limit_for(path: str) -> tuple[int, str]:
-        if path == "/api/jobs":
+        if path in ("/api/jobs", "/api/review/upload"):
             return max_upload, "an upload"
         if path == "/api/read":
             return DEFAULT_MAX_BYTES, "an article file"
@@ -173,6 +203,7 @@ def create_app(
 
         Empty text, or text that is only portal clutter, gets 422 with the message the command line prints.
         """
+        model = registry.model
         try:
             prediction = model.predict(article.text, title=article.title or None, sentences=article.sentences)
         except EmptyDocumentError as exc:
@@ -184,6 +215,7 @@ def create_app(
         """The prediction, the cleaned paragraphs, and the n-grams and sentence ranking behind it."""
         from classify.model.explain import explain as explain_prepared
 
+        model = registry.model
         try:
             doc = model.prepare(article.text, title=article.title or None)
         except EmptyDocumentError as exc:
@@ -219,7 +251,10 @@ def create_app(
     @app.get("/api/model", response_model=ModelInfo, tags=["model"])
     def model_info() -> dict:
         """Which model answers: its name, sha256, training date, thresholds and cross-validated figures."""
-        return info
+        path = registry.path
+        if path not in infos:
+            infos[path] = _model_info(registry.model, path)
+        return infos[path]
 
     @app.post("/api/jobs", status_code=202, response_model=JobCreated, tags=["jobs"])
     def create_job(
@@ -275,6 +310,9 @@ def create_app(
             raise HTTPException(409, str(exc)) from None
         return FileResponse(path, media_type=_MEDIA_TYPES[fmt], filename=download)
 
+    app.include_router(
+        learning_router(registry=registry, queues=queues, jobs=jobs, retrainer=retrainer, workdir=Path(workdir))
+    )
     return app
 
 

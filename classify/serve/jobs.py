@@ -383,6 +383,23 @@ class JobManager:
                 export(job.files.output, target, fmt)
         return target, download
 
+    def documents_source(self, job_id: str) -> tuple[Path, str, dict]:
+        """Where a finished job's articles are: its input folder, the input's name in it, and the reading options.
+
+        Raises
+        ------
+        UnknownJobError
+        JobNotReadyError
+            If the job has not finished, or failed.
+        """
+        job = self._get(job_id)
+        if job.spec["status"] != "done":
+            raise JobNotReadyError(f"{job.spec['display_name']}: the job is {job.spec['status']}; review it once done")
+        source = job.spec["input"]
+        if job.spec["kind"] == "zip":
+            source = job.files.unpacked(job.spec["input"]).name
+        return job.files.input_dir, source, dict(job.spec["options"], display_name=job.spec["display_name"])
+
     def sweep(self, now: float | None = None) -> int:
         """Remove the jobs that finished more than the retention time before ``now``; returns how many."""
         now = time.time() if now is None else now

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from classify.errors import ClassifyError
 
-__all__ = ["serve", "listen", "is_loopback"]
+__all__ = ["serve", "listen", "is_loopback", "default_seeds"]
 
 
 def is_loopback(host: str) -> bool:
@@ -50,12 +50,15 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _announce(sock: socket.socket, host: str, model_path: Path, workdir: Path, retention_hours: float) -> None:
+def _announce(
+    sock: socket.socket, host: str, model_path: Path, workdir: Path, retention_hours: float, retrained: bool = False
+) -> None:
     bound_host, bound_port = sock.getsockname()[:2]
     shown = "127.0.0.1" if bound_host in ("0.0.0.0", "::") else bound_host
     shown = f"[{shown}]" if ":" in shown else shown
     print(f"classify: serving http://{shown}:{bound_port}/ (API documentation at /docs); Ctrl-C to stop", flush=True)
-    print(f"classify: model {model_path.name}; jobs kept in {workdir} for {retention_hours:g} h", flush=True)
+    chosen = " (retrained, chosen on the page; --model to serve another)" if retrained else ""
+    print(f"classify: model {model_path.name}{chosen}; jobs kept in {workdir} for {retention_hours:g} h", flush=True)
     if not is_loopback(host):
         print(
             f"classify: warning: listening on {host}: anyone who can reach this computer on port {bound_port} "
@@ -63,6 +66,21 @@ def _announce(sock: socket.socket, host: str, model_path: Path, workdir: Path, r
             file=sys.stderr,
             flush=True,
         )
+
+
+def default_seeds() -> Path | None:
+    """The project's ``seeds/`` corpus beside the package (a source checkout), if there is one."""
+    candidate = Path(__file__).resolve().parent.parent.parent / "seeds"
+    return candidate if (candidate / "labels.jsonl").is_file() else None
+
+
+def _seeds(seeds: str | Path | None) -> Path | None:
+    if seeds is None:
+        return default_seeds()
+    path = Path(seeds)
+    if not (path.is_file() or (path / "labels.jsonl").is_file()):
+        raise ClassifyError(f"{path}: --seeds takes a corpus (a folder with labels.jsonl, or a JSONL file)")
+    return path.resolve()
 
 
 def serve(
@@ -74,11 +92,13 @@ def serve(
     max_upload_mb: float = 200.0,
     retention_hours: float = 24.0,
     max_jobs: int = 2,
+    seeds: str | Path | None = None,
 ) -> int:
     """Load the model, take the work folder and the port, print the address, serve until Ctrl-C.
 
     Every problem found before serving (a missing model, a work folder another
-    server holds, a port in use) is one :class:`ClassifyError` line.
+    server holds, a port in use) is one :class:`ClassifyError` line. Without ``model``, a
+    retrained model the user chose to serve from this work folder is served again.
     """
     import uvicorn
 
@@ -86,14 +106,25 @@ def serve(
     from classify.model.models_path import resolve_model_path
     from classify.serve.app import create_app
     from classify.serve.jobs import JobManager, default_workdir
+    from classify.serve.models import remembered_model
 
     model_path = Path(resolve_model_path(model)).resolve()
-    loaded = classify.load(model_path)
     workdir = Path(workdir) if workdir else default_workdir()
+    seeds_path = _seeds(seeds)
+    served = remembered_model(workdir) if model is None else None
+    loaded = None
+    if served is not None:
+        try:
+            loaded = classify.load(served)
+        except ClassifyError as exc:
+            print(f"classify: warning: {exc}; serving {model_path.name} instead", file=sys.stderr)
+            served = None
+    if loaded is None:
+        loaded = classify.load(model_path)
     max_upload = int(max_upload_mb * 1_000_000)
     jobs = JobManager(
         workdir,
-        model_path,
+        served or model_path,
         max_running=max_jobs,
         retention_seconds=retention_hours * 3600.0,
         max_unpacked_bytes=max(10 * max_upload, 1_000_000_000),
@@ -109,8 +140,10 @@ def serve(
             max_upload=max_upload,
             retention_hours=retention_hours,
             jobs=jobs,
+            seeds=seeds_path,
+            served_path=served,
         )
-        _announce(sock, host, model_path, workdir, retention_hours)
+        _announce(sock, host, served or model_path, workdir, retention_hours, retrained=served is not None)
         config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=3)
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # Ctrl-C before uvicorn took over the signal, or re-raised by it

@@ -6,7 +6,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Article", "LabelRecord", "Explanation", "ReadArticle", "JobCreated", "JobStatus", "ModelInfo"]
+__all__ = [
+    "Article",
+    "LabelRecord",
+    "Explanation",
+    "ReadArticle",
+    "JobCreated",
+    "JobStatus",
+    "ModelInfo",
+    "ReviewFromJob",
+    "ReviewAnswer",
+    "ReviewItemRef",
+    "ReviewStatus",
+    "QueueCreated",
+    "RetrainStatus",
+    "ModelEntry",
+]
 
 
 class Article(BaseModel):
@@ -111,3 +126,77 @@ class ModelInfo(BaseModel):
     thresholds: dict | None = Field(None, description="Decision thresholds from training (per topic for topics).")
     abstain_label: str | None = None
     cv_metrics: dict | None = Field(None, description="Cross-validated figures from the manifest.")
+
+
+class ReviewFromJob(BaseModel):
+    """A review queue of a finished batch job's articles."""
+
+    job: str = Field(description="The job's id.")
+    n: int = Field(50, ge=1, le=1000, description="How many articles to review: those `suggest` ranks first.")
+
+
+class ReviewAnswer(BaseModel):
+    index: int = Field(ge=0, description="The item answered (the queue's `item.index`).")
+    labels: dict[str, str | list[str]] = Field(
+        description='The confirmed or corrected labels: {"event_type": "...", "topics": ["...", ...]}.'
+    )
+
+
+class ReviewItemRef(BaseModel):
+    index: int = Field(ge=0)
+
+
+class ReviewItem(BaseModel):
+    index: int
+    id: str
+    source: str | None = None
+    title: str | None = None
+    why: str = Field(description="Why `suggest` put it in the queue.")
+    prediction: LabelRecord = Field(description="The served model's record for it when the queue was made.")
+    paragraphs: list[str] = Field(description="The cleaned article's paragraphs.")
+
+
+class ReviewStatus(BaseModel):
+    id: str
+    name: str
+    created: str
+    total: int
+    reviewed: int = Field(description="Items whose labels are in the corrections corpus.")
+    skipped: int
+    done: bool = Field(description="No item waits (some may be skipped).")
+    can_undo: bool
+    corrections: int = Field(description="Articles in the corrections corpus, from every queue.")
+    item: ReviewItem | None = Field(None, description="The item to review now.")
+
+
+class QueueCreated(BaseModel):
+    id: str = Field(description="The queue's id: random, the only way to reach it; keep it.")
+
+
+class RetrainStatus(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    status: Literal["none", "running", "done", "failed"]
+    phase: Literal["starting", "reading", "cross-validation", "training", "saving"] | None = None
+    fold: int | None = None
+    folds: int | None = None
+    message: str | None = Field(None, description="Why the retraining failed.")
+    model: str | None = Field(None, description="The new model's id (see /api/models), when done.")
+    cv_metrics: dict | None = None
+    documents: int | None = Field(None, description="Articles trained on: shipped corpus + corrections.")
+    corrections: int | None = None
+    seeds: str | None = Field(
+        None, description="The shipped corpus added to the corrections (none: corrections alone)."
+    )
+    seconds: float | None = None
+    available: int = Field(0, description="Articles in the corrections corpus now (what a new retraining adds).")
+
+
+class ModelEntry(BaseModel):
+    id: str
+    name: str
+    created: str | None = None
+    sha256: str
+    corpus: dict | None = None
+    cv_metrics: dict | None = None
+    served: bool

@@ -324,6 +324,10 @@ function renderJob(status) {
       const href = `/api/jobs/${encodeURIComponent(status.id)}/result?format=${format}`;
       downloads.append(el("a", { href, download: "", class: "download", "data-format": format, text: name }), " ");
     }
+    // learn.js: confirm or correct the labels of the articles the model is least sure of.
+    const reviewButton = el("button", { type: "button", class: "secondary review-job", text: "Duyệt nhãn…" });
+    reviewButton.addEventListener("click", () => reviewJob(status.id, status.filename));
+    downloads.append(reviewButton);
   }
   const errors = item.querySelector(".errors");
   if (status.status === "done" && status.errors > 0 && !errors.children.length) {
@@ -488,6 +492,7 @@ async function start() {
     showMessage("one-message", e.message);
   }
   for (const job of storedJobs().reverse()) watch(job.id, job.filename);
+  await startLearning(); // learn.js
   document.body.dataset.ready = "true";
 }
 

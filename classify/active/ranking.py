@@ -1,0 +1,159 @@
+"""Which unlabelled articles would teach the model most: uncertainty, then diversity.
+
+Informativeness of one article, in [0, 1]:
+
+* **event type**: one minus the margin between the two most probable event types (margin sampling);
+  0.41 vs 0.38 is a margin of 0.03, an uncertainty of 0.97;
+* **topics**: how close the score of the most borderline topic is to its decision threshold, with
+  scores first mapped so that every threshold is 0.5 (:func:`~classify.model.passages.rescale_to_half`):
+  ``1 - 2 |s - 0.5|``, 1 at the threshold, 0 at a score of 0 or 1;
+
+and the article's informativeness is the mean of the two.
+
+Diversity: the articles are picked one at a time (greedy max-min). Each pick maximises
+``informativeness × (1 - highest cosine similarity to an article already picked)``, on the
+TF-IDF rows the model itself reads (:meth:`ArticleModel.features`), so a near-copy of a picked
+article (cosine close to 1) scores close to 0 and falls to the end, while articles on other
+subjects (cosine 0.0-0.2 between different news articles) keep nearly all their informativeness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from classify.model.passages import rescale_to_half
+from classify.model.prediction import Prediction
+
+__all__ = ["Uncertainty", "uncertainty", "why", "pick_diverse", "NEAR_THRESHOLD"]
+
+# A topic whose (rescaled) score is within this distance of 0.5 is named in "why" as near its threshold.
+NEAR_THRESHOLD = 0.2
+EVENT_FIELD = "event_type"
+TOPICS_FIELD = "topics"
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How unsure the model is about one article, and where.
+
+    Attributes
+    ----------
+    score : float
+        Informativeness in [0, 1] (see the module docstring).
+    event : float
+        One minus the margin of the two best event types (0 without an event head).
+    topic : float
+        Closeness of the most borderline topic to its threshold (0 without a topic head).
+    event_top : list of (str, float)
+        The two best event types and their probabilities.
+    near_topics : list of (str, float)
+        Topics within :data:`NEAR_THRESHOLD` of their threshold: ``(topic, reported score)``,
+        most borderline first.
+    """
+
+    score: float
+    event: float
+    topic: float
+    event_top: tuple[tuple[str, float], ...]
+    near_topics: tuple[tuple[str, float], ...]
+
+
+def uncertainty(prediction: Prediction, thresholds: dict[str, dict[str, float]]) -> Uncertainty:
+    """The informativeness of labelling ``prediction``'s article.
+
+    Parameters
+    ----------
+    prediction : Prediction
+    thresholds : dict
+        ``{field: {label: threshold}}`` on the scale of the reported scores
+        (:meth:`classify.model.predictor.ArticleModel.decision_thresholds`).
+    """
+    parts = []
+    event_u, top = 0.0, ()
+    events = sorted(prediction.scores.get(EVENT_FIELD, {}).items(), key=lambda item: -item[1])
+    if events:
+        second = events[1][1] if len(events) > 1 else 0.0
+        event_u = 1.0 - (events[0][1] - second)
+        top = tuple(events[:2])
+        parts.append(event_u)
+    topic_u, near = 0.0, ()
+    topic_scores = prediction.scores.get(TOPICS_FIELD, {})
+    cuts = thresholds.get(TOPICS_FIELD, {})
+    if topic_scores:
+        labels = list(topic_scores)
+        raw = np.array([topic_scores[t] for t in labels])
+        cut = np.array([cuts.get(t, 0.5) for t in labels])
+        distance = np.abs(rescale_to_half(raw, cut) - 0.5)
+        closeness = 1.0 - 2.0 * distance
+        topic_u = float(closeness.max())
+        order = np.argsort(distance, kind="stable")
+        near = tuple((labels[j], float(raw[j])) for j in order if distance[j] <= NEAR_THRESHOLD)
+        parts.append(topic_u)
+    score = float(np.mean(parts)) if parts else 0.0
+    return Uncertainty(score=score, event=event_u, topic=topic_u, event_top=top, near_topics=near)
+
+
+def why(u: Uncertainty, thresholds: dict[str, dict[str, float]]) -> str:
+    """One line saying why an article is worth labelling.
+
+    >>> why(Uncertainty(0.9, 0.97, 0.94, (("annual_review", 0.41), ("official_visit", 0.38)),
+    ...                 (("it_egov", 0.47),)), {"topics": {"it_egov": 0.5}})
+    'event: annual_review 0.41 vs official_visit 0.38; topic it_egov 0.47 near its threshold 0.50'
+    """
+    parts = []
+    if len(u.event_top) == 2:
+        (first, p1), (second, p2) = u.event_top
+        parts.append(f"event: {first} {p1:.2f} vs {second} {p2:.2f}")
+    elif u.event_top:
+        parts.append(f"event: {u.event_top[0][0]} {u.event_top[0][1]:.2f}")
+    cuts = thresholds.get(TOPICS_FIELD, {})
+    for topic, score in u.near_topics[:3]:
+        parts.append(f"topic {topic} {score:.2f} near its threshold {cuts.get(topic, 0.5):.2f}")
+    if not u.near_topics and u.topic:
+        parts.append("no topic near its threshold")
+    return "; ".join(parts)
+
+
+def pick_diverse(features, scores: Sequence[float], n: int) -> list[int]:
+    """Greedy max-min selection of ``n`` rows, weighted by informativeness.
+
+    Parameters
+    ----------
+    features : sparse matrix or ndarray, shape (m, d)
+        One row per candidate (TF-IDF); rows are L2-normalised here, so products are cosines.
+    scores : sequence of float
+        Informativeness of each candidate.
+    n : int
+        How many to pick.
+
+    Returns
+    -------
+    list of int
+        Row indices in the order picked: the most informative first, then at each step the row
+        maximising ``score × (1 - max cosine to the rows picked so far)``; ties go to the earlier row.
+    """
+    import scipy.sparse as sp
+
+    m = len(scores)
+    n = min(n, m)
+    if n <= 0:
+        return []
+    rows = sp.csr_matrix(features, dtype=np.float64)
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    rows = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ rows
+    info = np.asarray(scores, dtype=np.float64)
+    closest = np.zeros(m)
+    taken = np.zeros(m, dtype=bool)
+    picked: list[int] = []
+    for _ in range(n):
+        gain = info * (1.0 - closest)
+        gain[taken] = -np.inf
+        best = int(np.argmax(gain))
+        picked.append(best)
+        taken[best] = True
+        similarity = np.asarray((rows @ rows[best].T).todense()).ravel()
+        closest = np.maximum(closest, similarity)
+    return picked

@@ -1,0 +1,292 @@
+"""``classify suggest``: the unlabelled articles worth labelling first, with the reason for each.
+
+Inputs are read as ``classify label`` reads them (:func:`classify.batch.sources.iter_documents`),
+labelled in chunks, and scored by :func:`classify.active.ranking.uncertainty`; the most informative
+``max(10 n, 500)`` are kept (so memory does not grow with the input), and ``n`` of them are picked
+for informativeness and diversity (:func:`classify.active.ranking.pick_diverse`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from classify.active.exclude import known_articles
+from classify.active.labelstudio import labelstudio_tasks
+from classify.active.ranking import pick_diverse, uncertainty, why
+from classify.atomic import atomic_write
+from classify.batch.guard import check_output_target
+from classify.batch.sources import DEFAULT_MAX_BYTES, html_to_text, iter_documents
+from classify.errors import ClassifyError, InputError, OutputError
+
+__all__ = [
+    "suggest",
+    "rank",
+    "Suggestions",
+    "FORMATS",
+    "DEFAULT_N",
+    "model_version",
+    "write_suggestions",
+    "article_text",
+]
+
+FORMATS = ("jsonl", "label-studio")
+DEFAULT_N = 50
+CHUNK = 128
+KEEP_FACTOR, KEEP_MIN = 10, 500  # candidates kept for the diversity step: max(10 n, 500)
+_SUFFIX = {"jsonl": ".jsonl", "label-studio": ".json"}
+
+
+@dataclass
+class Suggestions:
+    """What :func:`suggest` chose, and what it read.
+
+    Iterating, indexing and ``len`` go over :attr:`records`.
+
+    Attributes
+    ----------
+    records : list of dict
+        One per suggested article, best first: ``rank``, ``id``, ``source``, ``title``, ``text``,
+        ``why``, ``informativeness``, ``prediction`` (the record ``classify label`` writes, without
+        ``id``/``source``) and ``input`` (the input record's other fields, or None).
+    candidates : int
+        Articles ranked (read, with text, not excluded).
+    excluded : int
+        Articles left out because ``exclude`` has their id or text.
+    errors : list of str
+        One line per document that could not be read or had no article text.
+    """
+
+    records: list[dict] = field(default_factory=list)
+    candidates: int = 0
+    excluded: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter(self.records)
+
+    def __getitem__(self, index):
+        return self.records[index]
+
+    def report_lines(self, output: str | None = None) -> list[str]:
+        """What the command prints on stderr: counts, and the documents not read (the first three)."""
+        excluded = f", {self.excluded} already labelled left out" if self.excluded else ""
+        target = f" -> {output}" if output and output != "-" else ""
+        lines = [f"suggested {len(self.records)} of {self.candidates} articles{excluded}{target}"]
+        if self.errors:
+            more = f" (and {len(self.errors) - 3} more)" if len(self.errors) > 3 else ""
+            lines.append(f"{len(self.errors)} documents not read: {'; '.join(self.errors[:3])}{more}")
+        return lines
+
+
+def output_format(output: str | None, fmt: str | None) -> str:
+    """The format of ``output``: ``fmt`` when given (checked against the name), else from its suffix.
+
+    Raises
+    ------
+    OutputError
+        If the name does not end in ``.jsonl`` (JSONL) or ``.json`` (Label Studio), or disagrees with ``fmt``.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if output is None or output == "-":
+        return fmt or "jsonl"
+    suffix = Path(output).suffix.lower()
+    by_name = next((name for name, ending in _SUFFIX.items() if ending == suffix), None)
+    if by_name is None:
+        raise OutputError(f"{output}: name it .jsonl (records) or .json (Label Studio tasks, --format label-studio)")
+    if fmt is not None and fmt != by_name:
+        raise OutputError(f"{output}: a {fmt} file is named {_SUFFIX[fmt]}, not {suffix}")
+    return by_name
+
+
+def check_output(output: str | None, inputs: Sequence[str], exclude: Sequence[str], force: bool) -> None:
+    """Refuse, before any work, an output that is an input, an excluded corpus, or an existing file."""
+    if output is None or output == "-":
+        return
+    check_output_target(output, [*inputs, *exclude])
+    path = Path(output)
+    if path.is_dir():
+        raise OutputError(f"{output}: is a folder; give a file name such as {path / 'to_label.jsonl'}")
+    if path.exists() and not force:
+        raise OutputError(f"{output}: exists (another run's output?); give another name, or --force to replace it")
+
+
+def model_version(model) -> str:
+    """``name sha256[:12]`` of a loaded model, as Label Studio shows it beside pre-annotations."""
+    manifest = getattr(model, "manifest", None) or {}
+    name = manifest.get("model_file") or "classify"
+    sha = str(manifest.get("sha256", ""))[:12]
+    return f"{name} {sha}".strip()
+
+
+def rank(model, docs: Sequence, n: int) -> list[tuple[int, float, str, object]]:
+    """Pick ``n`` of already prepared articles: ``(index, informativeness, why, prediction)``, best first.
+
+    The core of :func:`suggest`, for callers that hold the articles in memory (the benchmark, the
+    review queue of a batch job). Predicts ``docs`` in one pass.
+    """
+    predictions = model.predict_prepared(list(docs)) if docs else []
+    thresholds = model.decision_thresholds()
+    scored = [uncertainty(p, thresholds) for p in predictions]
+    order = sorted(range(len(docs)), key=lambda i: -scored[i].score)
+    candidates = order[: max(KEEP_FACTOR * n, KEEP_MIN)]
+    picked = pick_diverse(model.features([docs[i] for i in candidates]), [scored[i].score for i in candidates], n)
+    return [
+        (candidates[j], scored[candidates[j]].score, why(scored[candidates[j]], thresholds), predictions[candidates[j]])
+        for j in picked
+    ]
+
+
+def suggest(
+    inputs: str | Sequence[str],
+    n: int = DEFAULT_N,
+    *,
+    model=None,
+    exclude: Sequence[str] = (),
+    output: str | None = None,
+    fmt: str | None = None,
+    force: bool = False,
+    text_column: str = "text",
+    id_column: str = "id",
+    title_column: str = "title",
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    progress: Callable[[int], None] | None = None,
+) -> Suggestions:
+    """The ``n`` unlabelled articles of ``inputs`` whose labels would teach the model most.
+
+    Parameters
+    ----------
+    inputs : str or sequence of str
+        What ``classify label`` reads: folders, article files, JSONL/CSV/TSV (``.gz``), ``-``.
+    n : int, default=50
+    model : str, Path or ArticleModel, optional
+        The model whose uncertainty counts (default: the shipped model).
+    exclude : sequence of str
+        Labelled corpora (folder with ``labels.jsonl``, JSONL, Label Studio JSON) whose articles,
+        by id or by text, are not suggested again.
+    output : str, optional
+        Write the suggestions there (atomically): ``.jsonl`` records, or ``.json`` Label Studio tasks;
+        ``-`` for standard output. Never an input or an excluded corpus; an existing file only with ``force``.
+    fmt : {"jsonl", "label-studio"}, optional
+        Default: from ``output``'s name.
+    text_column, id_column, title_column, max_bytes
+        As for :func:`classify.batch.label_files`.
+    progress : callable, optional
+        Called with the number of documents read so far, after each chunk.
+
+    Returns
+    -------
+    Suggestions
+
+    Raises
+    ------
+    InputError, OutputError, ModelError
+        Before any work, for a missing input, a refused output or a bad model (one line each).
+    """
+    import classify
+
+    inputs = [inputs] if isinstance(inputs, str) else list(inputs)
+    exclude = [str(p) for p in exclude]
+    if n < 1:
+        raise ClassifyError(f"n must be at least 1, got {n}")
+    fmt = output_format(output, fmt)
+    check_output(output, inputs, exclude, force)
+    for name in inputs:
+        if name != "-" and not Path(name).exists():
+            raise InputError(f"{name}: no such file or folder")
+    known = known_articles(exclude)
+    if model is None or isinstance(model, (str, Path)):
+        model = classify.load(model)
+    result = Suggestions()
+    kept: list[tuple[float, int, object, object, object]] = []  # a min-heap of the best candidates
+    keep = max(KEEP_FACTOR * n, KEEP_MIN)
+    thresholds = model.decision_thresholds()
+    read = 0
+    for chunk in _chunks(iter_documents(inputs, text_column=text_column, id_column=id_column,
+                                        title_column=title_column, max_bytes=max_bytes)):  # fmt: skip
+        read += len(chunk)
+        ready = []
+        for doc in chunk:
+            if doc.error:
+                result.errors.append(doc.error)
+                continue
+            if (doc.id, doc.text) in known:
+                result.excluded += 1
+                continue
+            try:
+                doc.text, doc.title = article_text(doc)
+                doc.is_html = False
+                ready.append((doc, model.prepare(doc.text, title=doc.title, source=doc.source)))
+            except ClassifyError as exc:  # no article text
+                result.errors.append(str(exc))
+        predictions = model.predict_prepared([prepared for _, prepared in ready])
+        for (doc, prepared), prediction in zip(ready, predictions):
+            u = uncertainty(prediction, thresholds)
+            entry = (u.score, -result.candidates, doc, prepared, (prediction, u))
+            result.candidates += 1
+            if len(kept) < keep:
+                heapq.heappush(kept, entry)
+            elif entry[:2] > kept[0][:2]:
+                heapq.heapreplace(kept, entry)
+        if progress:
+            progress(read)
+    best = sorted(kept, key=lambda entry: entry[:2], reverse=True)
+    picked = pick_diverse(model.features([entry[3] for entry in best]), [entry[0] for entry in best], n)
+    for rank_number, j in enumerate(picked, 1):
+        score, _, doc, _, (prediction, u) = best[j]
+        result.records.append(
+            {
+                "rank": rank_number,
+                "id": doc.id,
+                "source": doc.source,
+                "title": doc.title,
+                "text": doc.text,
+                "why": why(u, thresholds),
+                "informativeness": round(score, 4),
+                "prediction": prediction.to_dict(),
+                "input": doc.extra or None,
+            }
+        )
+    if output is not None:
+        write_suggestions(result.records, output, fmt, label_fields=model.label_fields, version=model_version(model))
+    return result
+
+
+def article_text(doc) -> tuple[str, str | None]:
+    """Text and title of a source document, an HTML page or field converted as ``classify label`` does."""
+    if doc.is_html:
+        text, html_title = html_to_text(doc.text)
+        return text, doc.title or html_title
+    return doc.text, doc.title
+
+
+def _chunks(documents) -> Iterator[list]:
+    chunk = []
+    for doc in documents:
+        chunk.append(doc)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def write_suggestions(records: list[dict], output: str, fmt: str, *, label_fields: dict, version: str) -> None:
+    """Write ``records`` as JSONL or as Label Studio tasks, atomically (``-``: standard output)."""
+    if fmt == "label-studio":
+        text = json.dumps(labelstudio_tasks(records, label_fields, version), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    atomic_write(output, lambda handle: handle.write(text), mode="w")

@@ -1,0 +1,131 @@
+"""classify suggest: uncertain articles first, near-copies not both, the reason for each, safe output."""
+
+import json
+import subprocess
+
+import pytest
+from conftest import classify_cli
+from learning_articles import BORDERLINE_VISIT, BORDERLINE_VISIT_COPY, CLEAR_GREETING, CLEAR_REVIEW, write_articles
+
+import classify
+from classify.active.ranking import pick_diverse, uncertainty, why
+from classify.corpus.writer import CorpusFolder
+from classify.errors import OutputError
+from classify.model.prediction import Prediction
+
+
+@pytest.fixture
+def pool(tmp_path):
+    # The borderline article comes last in the file: the order of the output is the ranking's.
+    return write_articles(
+        tmp_path / "moi.jsonl",
+        {"chuc-mung": CLEAR_GREETING, "tong-ket": CLEAR_REVIEW, "tham-lam-viec": BORDERLINE_VISIT},
+        kenh="cổng tỉnh",
+    )
+
+
+def test_a_borderline_article_is_suggested_before_clear_ones(pool, default_model):
+    picked = classify.suggest([str(pool)], n=3, model=default_model)
+    assert [r["id"] for r in picked] == ["tham-lam-viec", "tong-ket", "chuc-mung"]
+    first = picked[0]
+    assert first["rank"] == 1 and first["text"] == BORDERLINE_VISIT and first["source"] == f"{pool}:3"
+    # The reason names the two event types the model hesitates between, and a topic near its threshold.
+    assert first["why"].startswith("event: ") and "official_visit 0.50" in first["why"]
+    assert "annual_review 0.50" in first["why"] and "near its threshold" in first["why"]
+    assert first["informativeness"] > picked[1]["informativeness"] > picked[2]["informativeness"]
+    assert first["prediction"] == default_model.predict(BORDERLINE_VISIT).to_dict()
+    assert first["input"] == {"kenh": "cổng tỉnh"}
+    assert picked.candidates == 3 and picked.excluded == 0 and picked.errors == []
+
+
+def test_a_near_copy_of_a_suggested_article_is_not_suggested_too(tmp_path, default_model):
+    source = write_articles(
+        tmp_path / "moi.jsonl",
+        {
+            "ban-goc": BORDERLINE_VISIT,
+            "ban-sao": BORDERLINE_VISIT_COPY,
+            "tong-ket": CLEAR_REVIEW,
+            "chuc-mung": CLEAR_GREETING,
+        },
+    )
+    every = {r["id"]: r["informativeness"] for r in classify.suggest([str(source)], n=4, model=default_model)}
+    # Without diversity the copy would be second: it is far more informative than the review.
+    assert every["ban-sao"] > 2 * every["tong-ket"]
+    top = [r["id"] for r in classify.suggest([str(source)], n=2, model=default_model)]
+    assert top == ["ban-goc", "tong-ket"]
+
+
+def test_pick_diverse_is_greedy_max_min_weighted_by_informativeness():
+    import numpy as np
+
+    rows = np.array([[1.0, 0.0, 0.0], [0.99, 0.14, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    assert pick_diverse(rows, [0.9, 0.89, 0.3, 0.2], 3) == [0, 2, 3]
+    assert pick_diverse(rows, [0.9, 0.89, 0.3, 0.2], 10) == [0, 2, 3, 1]
+    assert pick_diverse(rows, [0.0, 0.0, 0.0, 0.0], 2) == [0, 1]  # nothing to learn anywhere: input order
+
+
+def test_a_topic_is_near_its_own_threshold_not_near_one_half():
+    thresholds = {"topics": {"it_egov": 0.3, "press_publishing": 0.7, "broadcasting": 0.5}}
+    scores = {
+        "event_type": {"other": 0.9, "anniversary": 0.1},
+        "topics": {"it_egov": 0.3, "press_publishing": 0.5, "broadcasting": 0.98},
+    }
+    u = uncertainty(Prediction(labels={"event_type": "other", "topics": ["it_egov"]}, scores=scores), thresholds)
+    assert [topic for topic, _ in u.near_topics] == ["it_egov", "press_publishing"]  # 0.5 is 0.2 under 0.7
+    assert u.topic == 1.0 and u.event == pytest.approx(0.2) and u.score == pytest.approx(0.6)
+    assert why(u, thresholds) == (
+        "event: other 0.90 vs anniversary 0.10; topic it_egov 0.30 near its threshold 0.30; "
+        "topic press_publishing 0.50 near its threshold 0.70"
+    )
+
+
+def test_the_command_writes_jsonl_atomically_and_never_over_an_input(pool, tmp_path):
+    out = tmp_path / "to_label.jsonl"
+    done = subprocess.run(classify_cli("suggest", str(pool), "-n", "2", "-o", str(out)), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["tham-lam-viec", "tong-ket"]
+    assert set(records[0]) == {"rank", "id", "source", "title", "text", "why", "informativeness", "prediction", "input"}
+    assert "suggested 2 of 3 articles" in done.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+    # An existing output (another run's) is kept unless --force; the input itself, never.
+    before = out.read_bytes()
+    again = subprocess.run(classify_cli("suggest", str(pool), "-o", str(out)), capture_output=True, text=True)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "exists" in again.stderr
+    assert out.read_bytes() == before
+    original = pool.read_bytes()
+    over = subprocess.run(
+        classify_cli("suggest", str(pool), "-o", str(pool), "--force"), capture_output=True, text=True
+    )
+    assert over.returncode == 2 and "is the input" in over.stderr and over.stderr.count("\n") == 1
+    assert pool.read_bytes() == original
+    wrong = subprocess.run(
+        classify_cli("suggest", str(pool), "-o", str(tmp_path / "x.csv")), capture_output=True, text=True
+    )
+    assert wrong.returncode == 2 and "x.csv: name it .jsonl" in wrong.stderr
+
+
+def test_articles_already_labelled_are_excluded_by_id_or_by_text(pool, tmp_path, default_model):
+    labelled = CorpusFolder(tmp_path / "corrections")
+    # Same text under another id (another export of it), with other spacing.
+    labelled.add(
+        article_id="bai-cu",
+        text=BORDERLINE_VISIT.replace("\n\n", "\n"),
+        labels={"event_type": "official_visit", "topics": []},
+    )
+    picked = classify.suggest([str(pool)], n=3, model=default_model, exclude=[str(tmp_path / "corrections")])
+    assert [r["id"] for r in picked] == ["tong-ket", "chuc-mung"] and picked.excluded == 1
+    by_id = write_articles(tmp_path / "da-gan.jsonl", {"chuc-mung": "một văn bản khác"})
+    picked = classify.suggest([str(pool)], n=3, model=default_model, exclude=[str(by_id)])
+    assert [r["id"] for r in picked] == ["tham-lam-viec", "tong-ket"]
+    with pytest.raises(OutputError, match="is the input"):
+        classify.suggest([str(pool)], model=default_model, exclude=[str(by_id)], output=str(by_id), force=True)
+
+
+def test_unreadable_and_empty_documents_are_counted_not_fatal(tmp_path, default_model):
+    source = write_articles(tmp_path / "moi.jsonl", {"rong": "   ", "tham": BORDERLINE_VISIT})
+    with open(source, "a", encoding="utf-8") as handle:
+        handle.write("{không phải JSON}\n")
+    picked = classify.suggest([str(source)], n=5, model=default_model)
+    assert [r["id"] for r in picked] == ["tham"]
+    assert len(picked.errors) == 2 and any("moi.jsonl:3" in e for e in picked.errors)

@@ -1,0 +1,230 @@
+"""The review queue and retraining through the API: answers land in a corpus that `classify train` reads."""
+
+import json
+import subprocess
+import time
+
+import pytest
+from conftest import SEEDS, classify_cli
+from fastapi.testclient import TestClient
+from learning_articles import BORDERLINE_VISIT, CLEAR_GREETING, CLEAR_REVIEW, write_articles
+from serve_helpers import POLL_LIMIT_SECONDS, wait_for_job
+
+import classify
+from classify.corpus.reader import load_corpus
+from classify.serve.app import create_app
+from classify.serve.models import remembered_model
+from classify.training import save_trained, train
+
+ARTICLES = {"chuc-mung": CLEAR_GREETING, "tong-ket": CLEAR_REVIEW, "tham-lam-viec": BORDERLINE_VISIT}
+
+
+@pytest.fixture(scope="module")
+def small_seeds(tmp_path_factory):
+    """Every twelfth seed article (57): a shipped corpus small enough to train on in seconds."""
+    folder = tmp_path_factory.mktemp("seeds")
+    lines = (SEEDS / "labels.jsonl").read_text(encoding="utf-8").splitlines()[::12]
+    for line in lines:
+        name = json.loads(line)["file"]
+        (folder / name).write_bytes((SEEDS / name).read_bytes())
+    (folder / "labels.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base_model(small_seeds, tmp_path_factory):
+    """The served model: trained on the small corpus (it hesitates on BORDERLINE_VISIT, choosing annual_review)."""
+    corpus = load_corpus(small_seeds)
+    path = tmp_path_factory.mktemp("models") / "base.joblib"
+    save_trained(train(corpus, evidence=False), path, corpus, None)
+    model = classify.load(path)
+    assert model.predict(BORDERLINE_VISIT).event_type == "annual_review"
+    return path, model
+
+
+@pytest.fixture
+def client(base_model, small_seeds, tmp_path):
+    path, model = base_model
+    app = create_app(model=model, model_path=path, workdir=tmp_path / "work", seeds=small_seeds, retrain_folds=2)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _queue(client, path, n=3):
+    response = client.post("/api/review/upload", files={"file": (path.name, path.read_bytes())}, data={"n": n})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def _answer(client, queue, index, event_type, topics):
+    labels = {"event_type": event_type, "topics": topics}
+    return client.post(f"/api/review/{queue}/answer", json={"index": index, "labels": labels})
+
+
+def _labels(tmp_path):
+    path = tmp_path / "work" / "corrections" / "labels.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def test_a_queue_shows_the_most_useful_article_first_with_what_the_page_needs(client, tmp_path, base_model):
+    queue = _queue(client, write_articles(tmp_path / "moi.jsonl", ARTICLES), n=2)
+    status = client.get(f"/api/review/{queue}").json()
+    assert (status["total"], status["reviewed"], status["skipped"], status["done"]) == (2, 0, 0, False)
+    item = status["item"]
+    assert item["index"] == 0 and item["id"] == "tham-lam-viec" and item["source"] == "moi.jsonl:3"
+    assert item["prediction"] == base_model[1].predict(BORDERLINE_VISIT).to_dict()
+    assert item["why"].startswith("event: annual_review") and "official_visit" in item["why"]
+    assert item["paragraphs"][0].startswith("Chiều 20/7, Thứ trưởng")
+    assert client.get("/api/review/not-a-queue").status_code == 404
+
+
+def test_answers_skips_and_undo_keep_the_corrections_corpus_and_the_progress_right(client, tmp_path):
+    queue = _queue(client, write_articles(tmp_path / "moi.jsonl", ARTICLES))
+    status = _answer(client, queue, 0, "official_visit", ["it_egov"]).json()
+    assert (status["reviewed"], status["item"]["index"], status["can_undo"]) == (1, 1, True)
+    [line] = _labels(tmp_path)
+    assert (line["id"], line["event_type"], line["topics"]) == ("tham-lam-viec", "official_visit", ["it_egov"])
+    assert line["meta"]["predicted"]["event_type"] == "annual_review" and line["meta"]["item"] == 0
+    status = client.post(f"/api/review/{queue}/skip", json={"index": 1}).json()
+    assert (status["reviewed"], status["skipped"], status["item"]["index"]) == (1, 1, 2)
+    # A label the model does not know is refused, and nothing is written.
+    refused = _answer(client, queue, 2, "hội_nghị", [])
+    assert refused.status_code == 422 and "event_type: choose one of" in refused.json()["detail"]
+    assert _answer(client, queue, 2, "other", ["no_such_topic"]).status_code == 422
+    assert len(_labels(tmp_path)) == 1
+    # Undo takes back the last action first (the skip), then the answer, whose line leaves the corpus.
+    status = client.post(f"/api/review/{queue}/undo").json()
+    assert (status["skipped"], status["item"]["index"]) == (0, 1)
+    status = client.post(f"/api/review/{queue}/undo").json()
+    assert (status["reviewed"], status["item"]["index"], status["can_undo"]) == (0, 0, False)
+    assert _labels(tmp_path) == []
+    for index, event_type in [(0, "official_visit"), (1, "annual_review")]:
+        _answer(client, queue, index, event_type, [])
+    status = client.post(f"/api/review/{queue}/skip", json={"index": 2}).json()
+    assert status["done"] and status["item"] is None and status["skipped"] == 1
+    status = client.post(f"/api/review/{queue}/again").json()
+    assert not status["done"] and status["item"]["index"] == 2
+    assert load_corpus(tmp_path / "work" / "corrections").labels == [
+        {"event_type": "official_visit", "topics": []},
+        {"event_type": "annual_review", "topics": []},
+    ]
+
+
+def test_undo_takes_back_the_latest_action_and_shows_that_article_again(client, tmp_path):
+    queue = _queue(client, write_articles(tmp_path / "moi.jsonl", ARTICLES))
+    client.post(f"/api/review/{queue}/skip", json={"index": 0})
+    assert _answer(client, queue, 1, "annual_review", []).json()["item"]["index"] == 2
+    status = client.post(f"/api/review/{queue}/undo").json()  # the answer, given after the skip
+    assert (status["reviewed"], status["skipped"], status["item"]["index"]) == (0, 1, 1)
+    _answer(client, queue, 1, "annual_review", [])
+    client.post(f"/api/review/{queue}/again")  # item 0 waits again, before item 1
+    status = client.post(f"/api/review/{queue}/undo").json()
+    assert (status["reviewed"], status["item"]["index"]) == (0, 1)  # the article just taken back, not item 0
+
+
+def test_a_suggested_set_keeps_its_order_and_a_queue_survives_a_restart(base_model, small_seeds, tmp_path):
+    path, model = base_model
+    suggested = tmp_path / "to_label.jsonl"
+    picked = classify.suggest([str(write_articles(tmp_path / "moi.jsonl", ARTICLES))], n=3, model=model)
+    with open(suggested, "w", encoding="utf-8") as handle:
+        for record in reversed(picked.records):  # an order suggest did not choose: kept all the same
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    order = [r["id"] for r in reversed(picked.records)]
+    with TestClient(create_app(model=model, model_path=path, workdir=tmp_path / "work")) as client:
+        queue = _queue(client, suggested, n=1)  # n does not cut a suggested set
+        status = client.get(f"/api/review/{queue}").json()
+        assert status["total"] == 3 and status["item"]["id"] == order[0] != picked[0]["id"]
+        status = _answer(client, queue, 0, "anniversary", ["press_publishing"]).json()
+        assert status["item"]["id"] == order[1]
+    with TestClient(create_app(model=model, model_path=path, workdir=tmp_path / "work")) as client:
+        status = client.get(f"/api/review/{queue}").json()
+        assert (status["reviewed"], status["item"]["index"], status["corrections"]) == (1, 1, 1)
+
+
+def test_a_queue_of_a_finished_job_names_articles_as_the_upload_does(client, tmp_path):
+    source = write_articles(tmp_path / "tin.jsonl", ARTICLES)
+    job = client.post("/api/jobs", files={"file": ("tin.jsonl", source.read_bytes())}).json()["id"]
+    assert client.post("/api/review", json={"job": "nope", "n": 2}).status_code == 404
+    assert wait_for_job(client, job)["status"] == "done"
+    created = client.post("/api/review", json={"job": job, "n": 2})
+    assert created.status_code == 201
+    item = client.get(f"/api/review/{created.json()['id']}").json()["item"]
+    assert (item["id"], item["source"]) == ("tham-lam-viec", "tin.jsonl:3")
+
+
+def test_corrections_from_the_review_endpoint_are_read_by_classify_train_and_change_the_prediction(
+    client, tmp_path, small_seeds, base_model
+):
+    queue = _queue(client, write_articles(tmp_path / "moi.jsonl", ARTICLES), n=1)
+    item = client.get(f"/api/review/{queue}").json()["item"]
+    assert item["id"] == "tham-lam-viec" and item["prediction"]["event_type"] == "annual_review"
+    assert _answer(client, queue, 0, "official_visit", ["it_egov"]).json()["reviewed"] == 1
+    retrained = tmp_path / "m1.joblib"
+    corrections = tmp_path / "work" / "corrections"
+    done = subprocess.run(
+        classify_cli(
+            "train",
+            "--data",
+            str(small_seeds),
+            "--data",
+            str(corrections),
+            "--out",
+            str(retrained),
+            "--folds",
+            "0",
+            "--no-evidence",
+        ),  # fmt: skip
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"{len(load_corpus(small_seeds)) + 1} articles" in done.stderr
+    before = base_model[1].predict(BORDERLINE_VISIT)
+    after = classify.load(retrained).predict(BORDERLINE_VISIT)
+    assert (before.event_type, after.event_type) == ("annual_review", "official_visit")
+    assert before.topics != ["it_egov"] and after.topics == ["it_egov"]
+
+
+def _wait_retrain(client) -> dict:
+    deadline = time.monotonic() + 4 * POLL_LIMIT_SECONDS
+    while True:
+        status = client.get("/api/retrain").json()
+        if status["status"] != "running":
+            return status
+        assert time.monotonic() < deadline, status
+        time.sleep(0.2)
+
+
+def test_retrain_in_the_background_then_serve_the_new_model_only_when_accepted(client, tmp_path, small_seeds):
+    refused = client.post("/api/retrain")
+    assert refused.status_code == 409 and "no corrections yet" in refused.json()["detail"]
+    queue = _queue(client, write_articles(tmp_path / "moi.jsonl", ARTICLES), n=1)
+    _answer(client, queue, 0, "official_visit", ["it_egov"])
+    started = client.post("/api/retrain")
+    assert started.status_code == 202 and started.json()["status"] == "running"
+    assert started.json()["available"] == 1 and started.json()["seeds"] == str(small_seeds)
+    assert client.post("/api/retrain").status_code == 409  # one at a time
+    assert client.post("/api/predict", json={"text": BORDERLINE_VISIT}).status_code == 200  # the page stays usable
+    status = _wait_retrain(client)
+    assert status["status"] == "done", status
+    assert status["documents"] == len(load_corpus(small_seeds)) + 1 and status["corrections"] == 1
+    assert set(status["cv_metrics"]) == {"event_type", "topics"}
+    models = client.get("/api/models").json()
+    assert [(m["id"], m["served"]) for m in models] == [("original", True), (status["model"], False)]
+    assert models[1]["cv_metrics"] == status["cv_metrics"] and models[0]["name"] == "base.joblib"
+    # Nothing changes until the new model is accepted.
+    assert client.post("/api/predict", json={"text": BORDERLINE_VISIT}).json()["event_type"] == "annual_review"
+    served = client.post(f"/api/models/{status['model']}/serve")
+    assert [m["served"] for m in served.json()] == [False, True]
+    info = client.get("/api/model").json()
+    assert info["name"] == f"{status['model']}.joblib"
+    # Its topics are decided from evidence: the page draws every topic's threshold at 0.5, where its scores cut.
+    assert set(info["thresholds"]["topics"].values()) == {0.5}
+    assert client.post("/api/predict", json={"text": BORDERLINE_VISIT}).json()["event_type"] == "official_visit"
+    assert remembered_model(tmp_path / "work").stem == status["model"]  # the next `classify serve` too
+    # The previous model stays on disk and comes back with one request.
+    client.post("/api/models/original/serve")
+    assert client.get("/api/model").json()["name"] == "base.joblib"
+    assert client.post("/api/predict", json={"text": BORDERLINE_VISIT}).json()["event_type"] == "annual_review"
+    assert remembered_model(tmp_path / "work") is None
+    assert client.post("/api/models/../serve").status_code == 404
