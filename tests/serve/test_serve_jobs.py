@@ -1,6 +1,5 @@
 """classify serve: batch jobs through the API (uploads, progress, downloads, ids, retention, restarts)."""
 
-import csv
 import gzip
 import io
 import json
