@@ -64,7 +64,7 @@ def test_a_named_encoding_reads_lines_into_nfc_and_names_a_bad_line():
 def test_a_named_utf16_encoding_without_a_byte_order_mark():
     import io
 
-    data = "Dòng một\nDòng hai\n".encode("utf-16-le")
+    data = unicodedata.normalize("NFD", "Dòng một\nDòng hai\n").encode("utf-16-le")  # decomposed, as macOS writes
     assert [line for _, line, _ in iter_text_lines(io.BufferedReader(io.BytesIO(data)), "utf-16-le")] == [
         "Dòng một\n",
         "Dòng hai\n",

@@ -111,3 +111,16 @@ def test_train_on_the_seeds_plus_a_corrected_folder(tmp_path, monkeypatch, capsy
     assert f"corpus: seeds + pages: {len(lines) + 4} articles" in err
     manifest = json.loads(out.with_suffix(".manifest.json").read_text(encoding="utf-8"))
     assert manifest["corpus"]["documents"] == len(lines) + 4
+
+
+def test_two_articles_with_the_same_file_name_in_different_subfolders_keep_their_own_rows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for month, name in (("thang5", ARTICLES[1]), ("thang6", ARTICLES[2])):
+        (tmp_path / "pages" / month).mkdir(parents=True)
+        (tmp_path / "pages" / month / "bai.txt").write_text((SEEDS / name).read_text(encoding="utf-8"), "utf-8")
+    assert main(["label", "pages", "-o", "pages/labels.xlsx", "--quiet"]) == 0
+    _edit(tmp_path / "pages" / "labels.xlsx", {"thang6/bai.txt": {"event_type": "anniversary", "event_type_vi": None}})
+    by_id = {doc.id: doc for doc in load_corpus(tmp_path / "pages").documents}
+    assert by_id["thang5/bai.txt"].text == (SEEDS / ARTICLES[1]).read_text(encoding="utf-8")
+    assert by_id["thang6/bai.txt"].text == (SEEDS / ARTICLES[2]).read_text(encoding="utf-8")
+    assert by_id["thang6/bai.txt"].labels["event_type"] == "anniversary"
