@@ -14,7 +14,7 @@ __all__ = ["build_parser"]
 MODEL_HELP = "model .joblib file, or a folder holding one (default: $CLASSIFY_MODEL if set, else the shipped model)"
 ENCODING_HELP = (
     "encoding of the input files (default: %(default)s = UTF-8, or UTF-16 with a byte-order mark); "
-    "cp1258 for CSV/TXT/JSONL that Excel or Notepad saved on Vietnamese Windows (read into NFC)"
+    "cp1258 for CSV/TXT/JSONL in Windows-1258, what Excel's plain CSV writes on Vietnamese Windows (read into NFC)"
 )
 
 
