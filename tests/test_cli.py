@@ -25,6 +25,27 @@ def test_predict_prints_one_utf8_json_object_per_file(tmp_path, capsys):
     assert "anh.png" in out.err
 
 
+def test_predict_and_label_write_the_same_record(tmp_path, capsys):
+    folder = tmp_path / "trang"
+    folder.mkdir()
+    (folder / "bai.txt").write_text(PORTAL_PAGE, encoding="utf-8")
+    (folder / "trang.html").write_text(
+        "<html><head><title>Cổng TTĐT</title></head><body><h1>Lai Châu khai trương truyền thanh thông minh</h1>"
+        + "".join(f"<p>{line}</p>" for line in PORTAL_PAGE.splitlines() if line.strip())
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    (folder / "anh.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    files = sorted(str(p) for p in folder.iterdir())
+    main(["predict", *files])
+    predicted = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert main(["label", *files, "-o", str(tmp_path / "nhan.jsonl"), "--quiet"]) == 0
+    labelled = [json.loads(line) for line in (tmp_path / "nhan.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [list(r) for r in predicted] == [list(r) for r in labelled]  # same keys, same order
+    assert predicted == labelled and labelled[0]["error"] and not labelled[1]["error"]
+    assert predicted[1]["id"] == predicted[1]["source"] == files[1] and "file" not in predicted[1]
+
+
 def test_summarize_command(tmp_path, capsys):
     path = tmp_path / "bai.txt"
     path.write_text(PORTAL_PAGE, encoding="utf-8")
@@ -69,7 +90,7 @@ def test_train_command_writes_model_and_manifest(tmp_path, capsys):
     assert joblib.load(capped).classifier.vectorizer_.max_features is None  # 0: no cap
     with pytest.raises(SystemExit):
         main(["train", "--help"])
-    assert f"(default {DEFAULT_MAX_FEATURES:,})" in " ".join(capsys.readouterr().out.split())
+    assert f"(default: {DEFAULT_MAX_FEATURES:,})" in " ".join(capsys.readouterr().out.split())
 
 
 def test_usage_errors_exit_non_zero(tmp_path):

@@ -25,7 +25,9 @@ from classify.errors import ClassifyError
 
 __all__ = ["SchedulerError", "DaskStats", "dask_label_chunks", "connect"]
 
-INSTALL_HINT = 'Dask is not installed: pip install "classify[dask]" (or pip install "dask[distributed]")'
+INSTALL_HINT = (
+    'Dask is not installed: pip install "dask[distributed]" (from a checkout of classify: pip install ".[dask]")'
+)
 
 
 class SchedulerError(ClassifyError):

@@ -16,58 +16,18 @@ import itertools
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from classify.batch.records import record_keys, shaped_record
-from classify.batch.sources import DEFAULT_MAX_BYTES, SourceDocument, html_to_text, iter_documents
+from classify.batch.sources import DEFAULT_MAX_BYTES, SourceDocument, count_documents, html_to_text, iter_documents
+from classify.batch.summary import BatchSummary
 from classify.errors import ClassifyError
 
 __all__ = ["BatchSummary", "iter_labels", "label_documents", "label_files", "DEFAULT_CHUNK_SIZE"]
 
 DEFAULT_CHUNK_SIZE = 256
 _WORKER_MODELS: dict = {}
-
-
-@dataclass
-class BatchSummary:
-    """Counts of one batch run."""
-
-    labelled: int = 0
-    errors: int = 0
-    skipped: int = 0
-    duplicates: int = 0
-    seconds: float = 0.0
-    ignored: Counter = field(default_factory=Counter)
-    """Files inside input folders that are not articles, by suffix (not read)."""
-    complete: bool = False
-    """``--resume`` found the output complete: nothing was done."""
-    update: bool = False
-    """An ``--update`` run: the documents labelled are the new ones, those skipped were in the output."""
-
-    @property
-    def docs_per_second(self) -> float:
-        """Documents processed (labelled + errors) per second of wall time."""
-        done = self.labelled + self.errors
-        return done / self.seconds if self.seconds > 0 else 0.0
-
-    def line(self) -> str:
-        """The one-line report printed at the end of a run."""
-        new, done = (" new", "already in the output") if self.update else ("", "already done")
-        return (
-            f"labelled {self.labelled}{new}, errors {self.errors}, skipped {self.skipped} ({done}), "
-            f"duplicate ids {self.duplicates}; {self.docs_per_second:.1f} docs/s{self._ignored_note()}"
-        )
-
-    def _ignored_note(self) -> str:
-        # A folder of PDFs must not look like a folder with nothing in it.
-        if not self.ignored:
-            return ""
-        kinds = ", ".join(f"{suffix} {n}" for suffix, n in sorted(self.ignored.items()))
-        count = sum(self.ignored.values())
-        return f"; not read: {count} file{'s' if count > 1 else ''} in folders that are not .txt/.html/.htm ({kinds})"
 
 
 def _model_key(model_path: str, trust: bool) -> tuple:
@@ -283,6 +243,8 @@ def label_files(
     dask_stats=None,
     max_in_flight: int | None = None,
     on_chunk: Callable[[BatchSummary], None] | None = None,
+    encoding: str = "auto",
+    allow_empty: bool = False,
 ) -> BatchSummary:
     """Label every document of ``inputs`` into ``output`` (JSONL, CSV, TSV or XLSX, ``-`` for stdout).
 
@@ -304,7 +266,9 @@ def label_files(
         Least time between two checkpoints (fsync of the output and of the
         resume state); a crash loses at most this much work.
     progress : bool
-        Show a progress bar on stderr.
+        Show a progress bar on stderr: with the total, percentage and time left when the
+        number of documents is cheap to know (:func:`classify.batch.sources.count_documents`),
+        else a running count.
     scheduler : str, optional
         ``tcp://HOST:PORT`` of a Dask scheduler, or ``local:N`` for a local
         cluster of N worker processes; replaces ``jobs``.
@@ -312,6 +276,12 @@ def label_files(
         Called with the running :class:`BatchSummary` after each chunk is written
         (``skipped`` is already set on a resumed run): progress for callers that
         are not a terminal, such as the web server's jobs.
+    encoding : str, default="auto"
+        Encoding of the inputs: ``"auto"`` (UTF-8, or UTF-16 with a BOM) or a named one such
+        as ``"cp1258"`` (text put in NFC form); see :mod:`classify.text.reading`.
+    allow_empty : bool, default=False
+        Write an empty output when the inputs hold no document, instead of raising (a run
+        with ``resume`` or ``update`` never raises for it: it continues an output).
 
     Returns
     -------
@@ -320,8 +290,9 @@ def label_files(
     Raises
     ------
     classify.batch.output.OutputError, classify.errors.InputError, classify.errors.ModelError
-        Usage errors (another run writing the output among them), raised before any
-        document is processed and before anything is created.
+        Usage errors (another run writing the output among them; inputs that hold no
+        document, unless ``allow_empty``), raised before any document is processed and
+        before anything is created.
     ValueError
         ``jobs``, ``chunk_size`` or ``sentences`` under 1.
     """
@@ -332,8 +303,10 @@ def label_files(
     from classify.batch.progress import ProgressBar
     from classify.errors import InputError
     from classify.model.models_path import resolve_model_path
+    from classify.text.reading import check_encoding
 
     _check_counts(jobs=jobs, chunk_size=chunk_size, sentences=sentences)
+    check_encoding(encoding)
     if resume + force + update > 1:
         raise OutputError("use only one of --resume, --update and --force")
     started = time.perf_counter()
@@ -345,7 +318,7 @@ def label_files(
     fmt = detect_format(output, fmt)
     model_path = str(resolve_model_path(model))
     source_options = {"text_column": text_column, "id_column": id_column, "title_column": title_column}
-    source_options["max_bytes"] = max_bytes
+    source_options.update(max_bytes=max_bytes, encoding=encoding)
     # Everything is checked before anything is created: a bad model leaves no empty partial file.
     preload = scheduler is None and (jobs == 1 or _forks(jobs))
     run = describe_run(
@@ -354,6 +327,9 @@ def label_files(
     client = _connect(scheduler, functools.partial(_warm_up, model_path, trust))
     try:
         with OutputLock(output) if output != "-" else contextlib.nullcontext():
+            docs = iter_documents(inputs, **source_options, ignored=summary.ignored, exclude=own_files(output))
+            if not (resume or update):  # a fresh run: its first document is read before anything is written
+                docs = _refuse_empty(docs, inputs, summary, allow_empty)
             writer = open_writer(
                 output, fmt, resume=resume, force=force, update=update, commit_seconds=checkpoint_seconds, run=run
             )
@@ -361,7 +337,6 @@ def label_files(
                 _check_complete(output, fmt, inputs, source_options)
                 summary.complete = True
                 return summary
-            docs = iter_documents(inputs, **source_options, ignored=summary.ignored, exclude=own_files(output))
             docs = _mark_duplicates(docs, summary)
             if writer.mode == "update":
                 docs = _skip_ids(docs, writer.done_ids, summary)
@@ -380,13 +355,14 @@ def label_files(
                 max_in_flight=max_in_flight,
                 fmt=fmt,
             )
-            bar = ProgressBar(disable=not progress, unit="doc", file=sys.stderr, dynamic_ncols=True)
+            total = count_documents(inputs, encoding=encoding) if progress else None
+            bar = ProgressBar(disable=not progress, total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
             try:
                 for rendered in batches:
                     writer.write_rendered(rendered)
                     summary.errors += rendered.errors
                     summary.labelled += rendered.count - rendered.errors
-                    bar.update(rendered.count)
+                    bar.update(summary.labelled + summary.errors + summary.skipped - bar.n)
                     if on_chunk is not None:
                         on_chunk(summary)
                 writer.finish()
@@ -397,6 +373,25 @@ def label_files(
         _disconnect(client, scheduler)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _refuse_empty(
+    docs: Iterator[SourceDocument], inputs: Sequence[str], summary: BatchSummary, allow_empty: bool
+) -> Iterator[SourceDocument]:
+    """``docs`` unchanged, or :class:`InputError` when it holds none (unless ``allow_empty``).
+
+    The first document is read here, before any output is written, so a folder of PDFs or an
+    empty export fails the start cleanly; standard input is read once, so the same iterator goes on.
+    """
+    from classify.errors import InputError
+
+    first = next(docs, None)
+    if first is None and not allow_empty:
+        raise InputError(
+            f"{', '.join(inputs)}: no articles to label (folders are searched for .txt, .html and .htm files"
+            f"{summary.ignored_note()}); use --allow-empty to write an empty output anyway"
+        )
+    return docs if first is None else itertools.chain([first], docs)
 
 
 def _forks(jobs: int) -> bool:

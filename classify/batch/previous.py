@@ -1,7 +1,7 @@
 """What an earlier run left behind, and whether this run may continue it.
 
 A run is described by the sha256 of its model, the options that change its records
-(``--sentences``, ``--format``, the three column options, ``--max-bytes``) and a fingerprint
+(``--sentences``, ``--format``, the three column options, ``--max-bytes``, ``--encoding``) and a fingerprint
 of its inputs (every file read: path, size and modification time). The description goes
 into the checkpoint of ``OUTPUT.partial``; ``--resume`` compares it with its own and refuses,
 in one line saying what differs, to append records made otherwise: an output never ends
@@ -32,7 +32,10 @@ RECORD_OPTIONS = {
     "id_column": "--id-column",
     "title_column": "--title-column",
     "max_bytes": "--max-bytes",
+    "encoding": "--encoding",
 }
+# What a checkpoint written before an option existed meant by its absence.
+_OPTION_DEFAULTS = {"encoding": "auto"}
 
 
 def input_fingerprint(inputs: Sequence[str]) -> str:
@@ -98,8 +101,9 @@ def check_same_run(partial: Path, saved: dict | None, current: dict | None, *, i
         differences.append(f"the model (sha256 {before}… then, {now}… now)")
     old, new = saved.get("options", {}), current.get("options", {})
     for key, flag in RECORD_OPTIONS.items():
-        if old.get(key) != new.get(key):
-            differences.append(f"{flag} ({_shown(old.get(key))} then, {_shown(new.get(key))} now)")
+        before, now = old.get(key, _OPTION_DEFAULTS.get(key)), new.get(key, _OPTION_DEFAULTS.get(key))
+        if before != now:
+            differences.append(f"{flag} ({_shown(before)} then, {_shown(now)} now)")
     if inputs and saved.get("inputs") != current.get("inputs"):
         differences.append("the inputs (files added, removed or changed since)")
     if differences:

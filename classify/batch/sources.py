@@ -20,10 +20,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from classify.batch.html import html_to_text
 from classify.corpus.reader import iter_jsonl
 from classify.errors import InputError
+from classify.text.html import html_to_text
 from classify.text.reading import (
+    AUTO,
     content_suffix,
     iter_jsonl_lines,
     iter_text_lines,
@@ -35,6 +36,7 @@ from classify.text.reading import (
 __all__ = [
     "SourceDocument",
     "iter_documents",
+    "count_documents",
     "folder_articles",
     "html_to_text",
     "read_article_file",
@@ -85,7 +87,9 @@ class SourceDocument:
     is_html: bool = False
 
 
-def read_article_file(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES) -> tuple[str, str | None]:
+def read_article_file(
+    path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_BYTES, encoding: str = AUTO
+) -> tuple[str, str | None]:
     """Text and headline of one article file, read as batch labelling reads it.
 
     A ``.html``/``.htm`` page is converted with :func:`html_to_text` (its headline
@@ -103,7 +107,7 @@ def read_article_file(path: str | Path, *, max_bytes: int | None = DEFAULT_MAX_B
         # Read as one article, a file of records gets confident-looking labels for its markup.
         raise InputError(f"{path}: holds many articles, one per record; label them with: classify label {path} -o OUT")
     is_html = path.suffix.lower() in HTML_SUFFIXES
-    text = read_text_file(path, max_bytes=max_bytes, html=is_html)
+    text = read_text_file(path, max_bytes=max_bytes, html=is_html, encoding=encoding)
     return html_to_text(text) if is_html else (text, None)
 
 
@@ -121,6 +125,7 @@ def iter_documents(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     ignored: Counter | None = None,
     exclude: frozenset[str] = frozenset(),
+    encoding: str = AUTO,
 ) -> Iterator[SourceDocument]:
     """Yield the documents of every input, in order.
 
@@ -140,6 +145,10 @@ def iter_documents(
     exclude : frozenset of str
         Absolute paths of files not to count in ``ignored`` (the run's own output files
         when they lie inside an input folder).
+    encoding : str, default="auto"
+        ``"auto"`` (UTF-8, or UTF-16 with a BOM), or the encoding of every input
+        (``"cp1258"`` for a CSV saved by Excel on Vietnamese Windows); see
+        :mod:`classify.text.reading`.
 
     Raises
     ------
@@ -147,19 +156,58 @@ def iter_documents(
         Only for usage errors (an input that does not exist); every problem
         inside a document is yielded as a document with ``error`` set.
     """
+    columns = (text_column, id_column, title_column, max_bytes, encoding)
     for name in inputs:
         if name == "-":
-            records = iter_jsonl_lines(sys.stdin.buffer, "<stdin>")
-            yield from _jsonl_documents(records, "<stdin>", text_column, id_column, title_column, max_bytes)
+            records = iter_jsonl_lines(sys.stdin.buffer, "<stdin>", encoding)
+            yield from _jsonl_documents(records, "<stdin>", *columns[:4])
             continue
         path = Path(name)
         if path.is_dir():
             for child in _walk(path, ignored, exclude):
-                yield _single_file(child, max_bytes)
+                yield _single_file(child, max_bytes, encoding)
         elif path.is_file():
-            yield from _file_documents(path, text_column, id_column, title_column, max_bytes)
+            yield from _file_documents(path, *columns)
         else:
             raise InputError(f"{name}: no such file or folder")
+
+
+def count_documents(inputs: Sequence[str], *, encoding: str = AUTO) -> int | None:
+    """How many documents ``inputs`` hold, when that is cheap to know; None otherwise.
+
+    Cheap: the article files of a folder (one walk), a single article file, the non-blank
+    lines of an uncompressed JSONL file. Not cheap: CSV/TSV (a quoted cell may span lines),
+    gzip-compressed or UTF-16 files, standard input; any of these makes the total None.
+    """
+    total = 0
+    for name in inputs:
+        path = Path(name)
+        if name == "-":
+            return None
+        if path.is_dir():
+            total += len(folder_articles(path))
+        elif content_suffix(path) in CSV_SUFFIXES or path.suffix.lower() == ".gz":
+            return None
+        elif content_suffix(path) in JSONL_SUFFIXES:
+            lines = _count_jsonl_lines(path, encoding)
+            if lines is None:
+                return None
+            total += lines
+        else:
+            total += 1
+    return total
+
+
+def _count_jsonl_lines(path: Path, encoding: str) -> int | None:
+    """Non-blank lines of a JSONL file split on ``\\n`` bytes; None for UTF-16 and UTF-32 files."""
+    utf16_or_32 = encoding.lower().replace("_", "-").startswith(("utf-16", "utf16", "utf-32", "utf32"))
+    try:
+        with open(path, "rb") as handle:
+            if utf16_or_32 or handle.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                return None
+            return sum(1 for line in handle if line.strip())
+    except OSError:
+        return None
 
 
 def _walk(folder: Path, ignored: Counter | None, exclude: frozenset[str]) -> Iterator[Path]:
@@ -177,20 +225,22 @@ def folder_articles(folder: str | Path) -> list[Path]:
     return list(_walk(Path(folder), None, frozenset()))
 
 
-def _file_documents(path: Path, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
+def _file_documents(path: Path, text_column, id_column, title_column, max_bytes, encoding) -> Iterator[SourceDocument]:
     suffix = content_suffix(path)
     if suffix in JSONL_SUFFIXES:
-        yield from _jsonl_file(path, text_column, id_column, title_column, max_bytes)
+        yield from _jsonl_file(path, text_column, id_column, title_column, max_bytes, encoding)
     elif suffix in CSV_SUFFIXES:
-        yield from _csv_file(path, text_column, id_column, title_column, max_bytes)
+        yield from _csv_file(path, text_column, id_column, title_column, max_bytes, encoding)
     else:
-        yield _single_file(path, max_bytes)
+        yield _single_file(path, max_bytes, encoding)
 
 
-def _single_file(path: Path, max_bytes: int | None) -> SourceDocument:
+def _single_file(path: Path, max_bytes: int | None, encoding: str = AUTO) -> SourceDocument:
     doc = SourceDocument(id=str(path), source=str(path), is_html=path.suffix.lower() in HTML_SUFFIXES)
     try:
-        doc.text = read_text_file(path, max_bytes=max_bytes, html=doc.is_html, limit_option="--max-bytes")
+        doc.text = read_text_file(
+            path, max_bytes=max_bytes, html=doc.is_html, limit_option="--max-bytes", encoding=encoding
+        )
     except InputError as exc:
         doc.error = str(exc)
     return doc
@@ -236,9 +286,9 @@ def _utf8_size_over(text: str, limit: int) -> bool:
     return len(text.encode("utf-8", "surrogatepass")) > limit
 
 
-def _jsonl_file(path: Path, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
+def _jsonl_file(path: Path, text_column, id_column, title_column, max_bytes, encoding) -> Iterator[SourceDocument]:
     try:
-        records = iter_jsonl(path)
+        records = iter_jsonl(path, encoding=encoding)
         yield from _jsonl_documents(records, str(path), text_column, id_column, title_column, max_bytes)
     except OSError as exc:
         yield SourceDocument(id=str(path), source=str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
@@ -253,7 +303,7 @@ def _jsonl_documents(records, name: str, text_column, id_column, title_column, m
             yield _record_document(record, where, text_column, id_column, title_column, max_bytes)
 
 
-def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> Iterator[SourceDocument]:
+def _csv_file(path: Path, text_column, id_column, title_column, max_bytes, encoding) -> Iterator[SourceDocument]:
     csv.field_size_limit(max(max_bytes or 0, DEFAULT_MAX_BYTES) * 2)
 
     def file_error(message: str) -> SourceDocument:
@@ -272,7 +322,7 @@ def _csv_file(path: Path, text_column, id_column, title_column, max_bytes) -> It
             if kind:
                 yield file_error(f"this is {kind}, not a CSV file")
                 return
-            lines = _noting_bad_lines(handle, bad_lines, read)
+            lines = _noting_bad_lines(handle, bad_lines, read, encoding)
             header = next(lines, "")
             reader = csv.DictReader(itertools.chain([header], lines), delimiter=_header_delimiter(header))
             try:
@@ -304,12 +354,12 @@ def _header_delimiter(header: str) -> str:
     return CSV_DELIMITERS[counts.index(max(counts))]
 
 
-def _noting_bad_lines(handle, bad_lines: dict[int, str], read: list[int]) -> Iterator[str]:
+def _noting_bad_lines(handle, bad_lines: dict[int, str], read: list[int], encoding: str) -> Iterator[str]:
     """The stream's lines for the csv module; a line that is not text is noted in ``bad_lines``.
 
     ``read[0]`` is kept at the number of lines read.
     """
-    for line_no, line, problem in iter_text_lines(handle):
+    for line_no, line, problem in iter_text_lines(handle, encoding):
         read[0] = line_no
         if problem:
             bad_lines[line_no] = problem

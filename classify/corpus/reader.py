@@ -1,5 +1,8 @@
 """Read labelled corpora: a folder of ``.txt`` files with ``labels.jsonl``, or a JSONL file.
 
+A folder may instead hold the workbook ``classify label FOLDER -o FOLDER/labels.xlsx`` wrote,
+with its labels corrected in a spreadsheet (:mod:`classify.corpus.workbook`).
+
 Folder format (what ``seeds/`` uses)::
 
     seeds/000_bb1379ce06b94f8d.txt
@@ -37,7 +40,7 @@ from pathlib import Path
 from classify.corpus.labelstudio import LABELSTUDIO_SUFFIX, labelstudio_records
 from classify.errors import CorpusError, InputError
 from classify.model.taxonomy import DISPLAY_NAMES
-from classify.text.reading import iter_jsonl_lines, open_binary, read_text_file
+from classify.text.reading import AUTO, iter_jsonl_lines, open_binary, read_text_file
 
 __all__ = [
     "LabelledDocument",
@@ -158,11 +161,11 @@ class Corpus:
         return digest.hexdigest()
 
 
-def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict | InputError]]:
+def iter_jsonl(path: str | Path, *, encoding: str = AUTO) -> Iterator[tuple[int, dict | InputError]]:
     """Yield ``(line_number, record)`` for each non-blank line of a JSONL file.
 
-    A bad line (not UTF-8, not JSON, not an object) yields an
-    :class:`InputError` naming the file and line instead of a record, and
+    A bad line (not UTF-8, or not in the named ``encoding``; not JSON, not an object)
+    yields an :class:`InputError` naming the file and line instead of a record, and
     the lines after it are still read, so callers decide whether to stop or
     go on. ``.gz`` files are decompressed on the fly.
     """
@@ -174,13 +177,15 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict | InputError]]:
     with handle:
         line_no = 0
         try:
-            for line_no, record in iter_jsonl_lines(handle, str(path)):
+            for line_no, record in iter_jsonl_lines(handle, str(path), encoding):
                 yield line_no, record
         except (OSError, EOFError) as exc:  # a truncated or corrupt .gz, a failing disk
             yield line_no + 1, InputError(f"{path}:{line_no + 1}: cannot read the rest of the file ({exc})")
 
 
-def load_corpus(path: str | Path | Sequence[str | Path], *, label_fields: Sequence[str] | None = None) -> Corpus:
+def load_corpus(
+    path: str | Path | Sequence[str | Path], *, label_fields: Sequence[str] | None = None, encoding: str = AUTO
+) -> Corpus:
     """Read a labelled corpus from a folder (``labels.jsonl`` + ``.txt`` files) or a JSONL file.
 
     Parameters
@@ -195,6 +200,10 @@ def load_corpus(path: str | Path | Sequence[str | Path], *, label_fields: Sequen
         documented ones (:data:`TAXONOMY_FIELDS`), else the documented ones present (the
         others are listed in ``Corpus.ignored_fields``); a corpus with other fields and
         none of the documented ones must name its label fields.
+    encoding : str, default="auto"
+        Encoding of the corpus files (``labels.jsonl``, the articles, a JSONL file):
+        ``"auto"`` reads UTF-8 or UTF-16 with a BOM; a named one (``"cp1258"``) is
+        decoded and put in NFC form (see :mod:`classify.text.reading`).
 
     Returns
     -------
@@ -210,11 +219,11 @@ def load_corpus(path: str | Path | Sequence[str | Path], *, label_fields: Sequen
     records = []
     for number, corpus_path in enumerate(paths):
         if corpus_path.is_dir():
-            found = list(_folder_records(corpus_path))
+            found = list(_folder_records(corpus_path, encoding))
         elif corpus_path.exists() and corpus_path.suffix.lower() == LABELSTUDIO_SUFFIX:
             found = list(labelstudio_records(corpus_path))
         elif corpus_path.exists():
-            found = list(_jsonl_records(corpus_path))
+            found = list(_jsonl_records(corpus_path, encoding))
         else:
             raise CorpusError(
                 f"{corpus_path}: no such corpus (expected a folder with {LABELS_FILE}, a JSONL file "
@@ -324,12 +333,20 @@ def _passage_labels(record: dict, text: str, labels: dict, where: str) -> list[l
     return [sorted(set(item)) for item in value]
 
 
-def _folder_records(folder: Path) -> Iterator[tuple[str, dict, str]]:
+def _folder_records(folder: Path, encoding: str) -> Iterator[tuple[str, dict, str]]:
+    from classify.corpus.workbook import WORKBOOK_FILE, workbook_records
+
     labels_path = folder / LABELS_FILE
+    if not labels_path.exists() and (folder / WORKBOOK_FILE).exists():
+        yield from workbook_records(folder, encoding=encoding)  # the workbook of `classify label`, corrected
+        return
     if not labels_path.exists():
-        raise CorpusError(f'{folder}: no {LABELS_FILE} (one line per article: {{"file": ..., labels...}})')
+        raise CorpusError(
+            f'{folder}: no {LABELS_FILE} (one line per article: {{"file": ..., labels...}}) '
+            f"and no {WORKBOOK_FILE} (from classify label {folder} -o {folder / WORKBOOK_FILE})"
+        )
     listed: set[str] = set()
-    for line_no, record in iter_jsonl(labels_path):
+    for line_no, record in iter_jsonl(labels_path, encoding=encoding):
         where = f"{labels_path}:{line_no}"
         if isinstance(record, InputError):
             raise CorpusError(str(record))
@@ -340,7 +357,7 @@ def _folder_records(folder: Path) -> Iterator[tuple[str, dict, str]]:
             raise CorpusError(f"{where}: {name} is labelled twice")
         listed.add(name)
         try:
-            text = read_text_file(folder / name)
+            text = read_text_file(folder / name, encoding=encoding)
         except InputError as exc:
             raise CorpusError(f"{where}: {exc}") from None
         yield where, record, text
@@ -349,8 +366,8 @@ def _folder_records(folder: Path) -> Iterator[tuple[str, dict, str]]:
         raise CorpusError(f"{labels_path}: no label line for {len(unlabelled)} file(s): {', '.join(unlabelled[:5])}")
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[str, dict, str]]:
-    for line_no, record in iter_jsonl(path):
+def _jsonl_records(path: Path, encoding: str) -> Iterator[tuple[str, dict, str]]:
+    for line_no, record in iter_jsonl(path, encoding=encoding):
         where = f"{path}:{line_no}"
         if isinstance(record, InputError):
             raise CorpusError(str(record))

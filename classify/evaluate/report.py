@@ -5,7 +5,8 @@ code training uses); ``write_report`` writes ``metrics.json``, ``report.md``, a
 confusion matrix PNG per single-label field, a per-label precision/recall bar
 chart per multi-label field, a reliability diagram with expected calibration
 error for single-label probabilities, and the misclassified documents with
-their top n-grams. Pictures need matplotlib (``pip install "classify[report]"``).
+their top n-grams. Pictures need matplotlib (``pip install matplotlib``); without it the
+rest of the report is written and the command says the pictures were skipped.
 """
 
 from __future__ import annotations
@@ -22,7 +23,28 @@ from classify.evaluate.metrics import field_metrics, format_metrics
 from classify.model.explain import label_weights, passage_ngrams, top_contributions
 from classify.text import prepare
 
-__all__ = ["evaluate_model", "write_report", "expected_calibration_error", "unknown_label_lines"]
+__all__ = [
+    "evaluate_model",
+    "write_report",
+    "expected_calibration_error",
+    "unknown_label_lines",
+    "pictures_available",
+    "PICTURES_SKIPPED",
+]
+
+PICTURES_SKIPPED = (
+    "pictures skipped: matplotlib is not installed (pip install matplotlib, then run evaluate again); "
+    "metrics.json, report.md and misclassified.jsonl are written"
+)
+
+
+def pictures_available() -> bool:
+    """Whether matplotlib can be imported, so that :func:`write_report` draws its charts."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, list]:
@@ -256,6 +278,8 @@ def write_report(result: dict, out: str | Path, title: str = "Evaluation") -> li
     lines += ["", "```", format_metrics(result["metrics"]), "```", ""]
     for name, cal in result["calibration"].items():
         lines.append(f"Expected calibration error of `{name}` probabilities: **{cal['ece']:.3f}**")
+    if not pictures and not pictures_available():
+        lines += ["", "Pictures skipped: matplotlib is not installed (`pip install matplotlib`)."]
     lines += [
         "",
         *[f"![{p.stem}]({p.name})" for p in pictures],

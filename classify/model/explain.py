@@ -136,8 +136,8 @@ def format_explanation(explanation: dict, *, width: int = 110) -> str:
         Labels with their probabilities, the signed n-grams behind each, and the summary ranking.
     """
     lines = []
-    if explanation.get("file"):
-        lines.append(str(explanation["file"]))
+    if explanation.get("source"):
+        lines.append(str(explanation["source"]))
     dated = f"  ({explanation['date']})" if explanation.get("date") else ""
     lines.append(f"title: {explanation.get('title') or '(none found)'}{dated}")
     lines.append("(lead: marks n-grams of the headline and first sentences; every digit is read as 0)")

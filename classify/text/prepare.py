@@ -26,6 +26,8 @@ __all__ = ["PreparedText", "normalize", "prepare", "extract_date", "strip_lead_c
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x9f]+")
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]+")
 _SENTENCE_END_MARKS = ".!?…:;"
+HEADLINE_MAX_WORDS = 30  # a first line ending in "?" or "!" longer than this is a paragraph
+_INNER_SENTENCE_END = re.compile(r"[.?!]\s+(\w)")  # followed by a capital: a sentence ends inside the line
 _SENTENCE_END_SET = frozenset(_SENTENCE_END_MARKS)
 _CLOSERS = '"”’)»]'
 _MENU_SEPARATORS = re.compile(r"\s*(?:\||·|•|»|›|>>?|\s{3,})\s*")
@@ -241,6 +243,14 @@ def _looks_like_byline(line: str) -> bool:
     return capitalised >= max(1, len(words) - 3)
 
 
+def _is_exclaimed_headline(line: str, words: int) -> bool:
+    """A first line ending in "?" or "!" that is one short sentence: a headline, not a paragraph."""
+    if words > HEADLINE_MAX_WORDS or line.rstrip().rstrip(_CLOSERS)[-1:] not in "?!":
+        return False
+    inner = line.rstrip().rstrip(_CLOSERS)[:-1]
+    return not any(match.group(1).isupper() for match in _INNER_SENTENCE_END.finditer(inner))
+
+
 def _title_candidate(line: str) -> bool:
     words = _words(line)
     if not 4 <= words <= 45 or line.rstrip().endswith((".", ":", ";")) or _is_image(line) or _is_menu(line):
@@ -276,6 +286,10 @@ def prepare(text: str, *, title: str | None = None) -> PreparedText:
     word_counts = [_words_up_to_50(line) for line in lines]  # every test below is < 50
     is_prose = [_is_prose(line, n) for line, n in zip(lines, word_counts)]
     prose_idx = [i for i, prose in enumerate(is_prose) if prose]
+    if len(prose_idx) > 1 and _is_exclaimed_headline(lines[prose_idx[0]], word_counts[prose_idx[0]]):
+        # "Vì sao người dân chưa dùng dịch vụ công trực tuyến?" opens the page: a headline, not the lead.
+        is_prose[prose_idx[0]] = False
+        prose_idx = prose_idx[1:]
     first_prose = prose_idx[0] if prose_idx else len(lines)
     last_prose = prose_idx[-1] if prose_idx else -1
 

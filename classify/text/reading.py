@@ -1,8 +1,12 @@
 """Turn the bytes of a user's file into text, or say clearly why not.
 
-Accepted: UTF-8 (with or without BOM) and UTF-16 with a BOM. Binary files
-(images, PDFs, archives, anything with NUL bytes outside UTF-16) and text in
-another encoding are rejected with a message naming the file.
+Accepted by default (``encoding="auto"``): UTF-8 (with or without BOM) and UTF-16
+with a BOM. Binary files (images, PDFs, archives, anything with NUL bytes outside
+UTF-16) are rejected with a message naming the file, and so is text in another
+encoding, with a hint to name it (``--encoding cp1258``). A named encoding is used
+as given, and its text is put in NFC form: Windows-1258, what Excel's plain CSV
+writes on Vietnamese Windows, stores most tone marks as separate combining
+characters, which NFC composes into the letters UTF-8 text carries.
 
 JSONL and CSV are decoded line by line (:func:`iter_text_lines`), so one bad
 line becomes one error and the lines after it are still read. An HTML page
@@ -17,6 +21,7 @@ import gzip
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +29,8 @@ from typing import BinaryIO
 from classify.errors import InputError
 
 __all__ = [
+    "AUTO",
+    "check_encoding",
     "content_suffix",
     "decode_bytes",
     "declared_html_charset",
@@ -38,6 +45,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-
 # A \uD800-\uDFFF escape: JSON allows it, but alone (not in a pair) it is not text.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+AUTO = "auto"  # UTF-8, UTF-8 with BOM, or UTF-16 with BOM; anything else is refused with a hint
+_ENCODING_HINT = "if it is a Windows export, name its encoding with --encoding cp1258 (or re-save the file as UTF-8)"
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -69,6 +79,39 @@ def open_binary(path: str | Path) -> BinaryIO:
     return gzip.open(path, "rb") if Path(path).suffix.lower() == ".gz" else open(path, "rb")
 
 
+def check_encoding(encoding: str) -> str:
+    """``encoding`` as given if it is :data:`AUTO` or a codec Python knows.
+
+    Raises
+    ------
+    InputError
+        For an unknown encoding, naming it.
+    """
+    if encoding == AUTO:
+        return encoding
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} (try cp1258, utf-8 or utf-16, or auto)") from None
+    return encoding
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """Whether lines of ``encoding`` can be split on the byte ``\\n`` (not so for UTF-16 or UTF-32)."""
+    return "a\nb".encode(encoding).endswith(b"a\nb")  # after any byte-order mark
+
+
+def _decode_named(data: bytes, source: str, encoding: str) -> str:
+    """``data`` decoded as ``encoding`` (a byte-order mark dropped), in NFC form."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1 if _ascii_compatible(encoding) else None
+        where = f"on line {line}" if line else f"at offset {exc.start}"
+        raise InputError(f"{source}: not valid {encoding} (byte 0x{data[exc.start]:02x} {where})") from None
+    return unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
+
+
 def sniff_binary(head: bytes) -> str | None:
     """What kind of binary file starts with ``head`` (``"a PNG image"``), or None for text."""
     for magic, kind in _MAGIC.items():
@@ -77,7 +120,7 @@ def sniff_binary(head: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes, source: str = "<bytes>", *, fallback: str | None = None) -> str:
+def decode_bytes(data: bytes, source: str = "<bytes>", *, fallback: str | None = None, encoding: str = AUTO) -> str:
     """Decode the bytes of one document.
 
     Parameters
@@ -89,20 +132,26 @@ def decode_bytes(data: bytes, source: str = "<bytes>", *, fallback: str | None =
     fallback : str, optional
         Encoding to use when the bytes are not UTF-8 (the charset an HTML page
         declares, see :func:`declared_html_charset`).
+    encoding : str, default="auto"
+        ``"auto"`` (UTF-8, UTF-8 with BOM, UTF-16 with BOM), or the encoding to decode with
+        (``"cp1258"``), which also puts the text in NFC form.
 
     Returns
     -------
     str
-        The decoded text (not yet normalised).
+        The decoded text (not yet normalised when ``encoding`` is ``"auto"``).
 
     Raises
     ------
     InputError
-        For binary content or bytes that are not UTF-8 / UTF-16-with-BOM.
+        For binary content or bytes that are not in the encoding (with ``"auto"``:
+        not UTF-8 / UTF-16-with-BOM, with a hint to name the encoding).
     """
     kind = sniff_binary(data[:8])
     if kind:
         raise InputError(f"{source}: this is {kind}, not a text article")
+    if encoding != AUTO:
+        return _decode_named(data, source, encoding)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -118,10 +167,8 @@ def decode_bytes(data: bytes, source: str = "<bytes>", *, fallback: str | None =
         if fallback is not None:
             return _decode_declared(data, source, fallback)
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); "
-            "re-save the file as UTF-8 (Windows-1258/TCVN3 files must be converted first)"
-        ) from None
+        where = f"byte 0x{data[exc.start]:02x} on line {line}"
+        raise InputError(f"{source}: not valid UTF-8 ({where}); {_ENCODING_HINT}") from None
 
 
 def declared_html_charset(data: bytes) -> str | None:
@@ -145,7 +192,12 @@ def _decode_declared(data: bytes, source: str, charset: str) -> str:
 
 
 def read_text_file(
-    path: str | Path, *, max_bytes: int | None = None, html: bool = False, limit_option: str | None = None
+    path: str | Path,
+    *,
+    max_bytes: int | None = None,
+    html: bool = False,
+    limit_option: str | None = None,
+    encoding: str = AUTO,
 ) -> str:
     """Read one article file as text.
 
@@ -161,6 +213,8 @@ def read_text_file(
     limit_option : str, optional
         The command-line option that set ``max_bytes`` (``--max-bytes``), named
         by the message for a file over it.
+    encoding : str, default="auto"
+        See :func:`decode_bytes`; a named encoding also overrides an HTML page's own.
 
     Returns
     -------
@@ -187,10 +241,11 @@ def read_text_file(
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return decode_bytes(data, str(path), fallback=declared_html_charset(data) if html else None)
+    fallback = declared_html_charset(data) if html and encoding == AUTO else None
+    return decode_bytes(data, str(path), fallback=fallback, encoding=encoding)
 
 
-def iter_jsonl_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | InputError]]:
+def iter_jsonl_lines(stream: BinaryIO, name: str, encoding: str = AUTO) -> Iterator[tuple[int, dict | InputError]]:
     """Parse a JSONL byte stream; yield ``(line_number, record)`` per non-blank line.
 
     Each line is decoded on its own, so a line that is not valid UTF-8,
@@ -205,27 +260,33 @@ def iter_jsonl_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, dict | 
         Opened in binary mode (a file, a gzip stream, ``sys.stdin.buffer``).
     name : str
         File name for messages.
+    encoding : str, default="auto"
+        See :func:`iter_text_lines`.
     """
     kind = sniff_binary(_peek(stream))
     if kind:
         yield 1, InputError(f"{name}: this is {kind}, not a JSONL file")
         return
-    for line_no, line, problem in iter_text_lines(stream):
+    for line_no, line, problem in iter_text_lines(stream, encoding):
         if problem:
             yield line_no, InputError(f"{name}:{line_no}: {problem}")
         elif line.strip():
             yield line_no, _parse_jsonl_line(line, f"{name}:{line_no}")
 
 
-def iter_text_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
+def iter_text_lines(stream: BinaryIO, encoding: str = AUTO) -> Iterator[tuple[int, str, str | None]]:
     """Decode a byte stream one physical line at a time, line endings kept.
 
-    UTF-8 (a BOM skipped), or UTF-16 when the stream starts with its BOM.
+    With ``encoding="auto"``: UTF-8 (a BOM skipped), or UTF-16 when the stream starts
+    with its BOM; otherwise the named encoding, each line put in NFC form.
     Yields ``(line_number, text, problem)``: ``problem`` is None, or says why
     the line is not text (``text`` then has U+FFFD for the bad bytes or
     unpaired surrogates), so one bad line never stops the reading of the
     next ones. A UTF-16 stream cut at an odd byte ends with a problem line.
     """
+    if encoding != AUTO:
+        yield from _named_lines(stream, encoding)
+        return
     if _peek(stream).startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         yield from _utf16_lines(stream)
         return
@@ -235,8 +296,32 @@ def iter_text_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
         try:
             yield line_no, raw.decode("utf-8"), None
         except UnicodeDecodeError as exc:
-            problem = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line_no}); re-save the file as UTF-8"
+            problem = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} on line {line_no}); {_ENCODING_HINT}"
             yield line_no, raw.decode("utf-8", "replace"), problem
+
+
+def _named_lines(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, str, str | None]]:
+    """The lines of a stream in a named encoding, each in NFC form (a leading BOM dropped)."""
+    if not _ascii_compatible(encoding):
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+        line_no = 0
+        try:
+            for line_no, line in enumerate(text, 1):
+                yield line_no, unicodedata.normalize("NFC", line.removeprefix("\ufeff") if line_no == 1 else line), None
+        except UnicodeDecodeError as exc:
+            yield line_no + 1, "", f"not valid {encoding} ({exc.reason}) after line {line_no}"
+        finally:
+            with contextlib.suppress(ValueError):
+                text.detach()
+        return
+    for line_no, raw in enumerate(stream, 1):
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            problem = f"not valid {encoding} (byte 0x{raw[exc.start]:02x} on line {line_no})"
+            yield line_no, raw.decode(encoding, "replace"), problem
+            continue
+        yield line_no, unicodedata.normalize("NFC", line.removeprefix("\ufeff") if line_no == 1 else line), None
 
 
 def _parse_jsonl_line(line: str, where: str) -> dict | InputError:

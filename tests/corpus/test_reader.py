@@ -260,3 +260,48 @@ def test_paragraph_topics_that_do_not_fit_the_text_or_the_topics_are_one_clear_e
     with pytest.raises(CorpusError, match=message) as error:
         load_corpus(folder)
     assert "labels.jsonl:1" in str(error.value)
+
+
+def _cp1258_corpus_twins(tmp_path, names):
+    """The same folder corpus in UTF-8 and in Windows-1258 with decomposed tone marks."""
+    from conftest import SEEDS, windows_1258_bytes
+
+    lines = {
+        json.loads(line)["file"]: line for line in (SEEDS / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    }
+    utf8, legacy = tmp_path / "utf8", tmp_path / "cp1258"
+    for folder in (utf8, legacy):
+        folder.mkdir()
+    for name in names:
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        (utf8 / name).write_text(text, encoding="utf-8")
+        (legacy / name).write_bytes(windows_1258_bytes(text))
+    labels = "\n".join(lines[name] for name in names) + "\n"
+    (utf8 / "labels.jsonl").write_text(labels, encoding="utf-8")
+    (legacy / "labels.jsonl").write_bytes(windows_1258_bytes(labels))
+    return utf8, legacy
+
+
+CP1258_NAMES = ["w1_011.txt", "w1_043.txt", "w2_006.txt", "w1_017.txt", "w1_022.txt", "w1_027.txt"]
+
+
+def test_a_cp1258_corpus_read_with_its_encoding_equals_its_utf8_twin(tmp_path):
+    utf8, legacy = _cp1258_corpus_twins(tmp_path, CP1258_NAMES)
+    assert load_corpus(legacy, encoding="cp1258").fingerprint() == load_corpus(utf8).fingerprint()
+    with pytest.raises(CorpusError, match=r"labels\.jsonl:1: .*w1_011\.txt: not valid UTF-8 .*--encoding cp1258"):
+        load_corpus(legacy)
+
+
+def test_evaluate_and_train_take_the_encoding(tmp_path, capsys):
+    from classify.cli import main
+
+    utf8, legacy = _cp1258_corpus_twins(tmp_path, CP1258_NAMES)
+    assert main(["evaluate", "--data", str(utf8)]) == 0
+    expected = capsys.readouterr().out.replace(str(utf8), "DATA")
+    assert main(["evaluate", "--data", str(legacy), "--encoding", "cp1258"]) == 0
+    assert capsys.readouterr().out.replace(str(legacy), "DATA") == expected
+    assert main(["train", "--data", str(legacy), "--folds", "0", "--out", str(tmp_path / "m.joblib")]) == 2
+    assert "--encoding cp1258" in capsys.readouterr().err
+    assert main(["train", "--data", str(legacy), "--encoding", "cp1258", "--folds", "0", "--no-evidence",
+                 "--out", str(tmp_path / "m.joblib")]) == 0  # fmt: skip
+    assert f"corpus: {legacy}: 6 articles" in capsys.readouterr().err

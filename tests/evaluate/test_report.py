@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from conftest import PORTAL_PAGE
+from conftest import PORTAL_PAGE, SEEDS
 
 from classify.corpus.reader import load_corpus
 from classify.errors import CorpusError
@@ -170,3 +170,35 @@ def test_evaluate_can_ignore_maybe_topics_and_skip_ambiguous_events(tmp_path, ca
     assert n == "2" and counted < 1.0  # broadcasting is missed
     assert figures("--ignore-maybe")[1] == 1.0
     assert figures("--without-ambiguous")[0] == "1"
+
+
+@pytest.mark.parametrize("has_matplotlib", [True, False], ids=["with matplotlib", "without matplotlib"])
+def test_evaluate_out_says_in_one_line_when_the_pictures_are_skipped(tmp_path, capsys, monkeypatch, has_matplotlib):
+    import sys
+
+    from classify.cli import main
+
+    pytest.importorskip("matplotlib")
+    if not has_matplotlib:
+        monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` raises ImportError
+    records = [
+        {"id": name, "text": (SEEDS / name).read_text(encoding="utf-8"), "event_type": event, "topics": topics}
+        for name, event, topics in [
+            ("003_de78d42dda2afc96.txt", "anniversary", ["post_telecom", "it_egov"]),
+            ("002_bb3effc9b2b7e83d.txt", "official_visit", ["post_telecom", "it_egov", "press_publishing"]),
+        ]
+    ]
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["evaluate", "--data", str(data), "--out", str(tmp_path / "r")]) == 0
+    err = capsys.readouterr().err
+    pictures = sorted(p.name for p in (tmp_path / "r").glob("*.png"))
+    report_md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    if has_matplotlib:
+        assert pictures and "pictures skipped" not in err and "Pictures skipped" not in report_md
+    else:
+        assert pictures == [] and "Pictures skipped: matplotlib is not installed" in report_md
+        assert err.splitlines() == [
+            "classify: pictures skipped: matplotlib is not installed (pip install matplotlib, then run evaluate "
+            "again); metrics.json, report.md and misclassified.jsonl are written"
+        ]

@@ -150,6 +150,39 @@ def test_article_without_title_line():
     assert len(doc.sentences) == 2
 
 
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Vì sao người dân vùng cao vẫn ngại nộp hồ sơ trực tuyến?",
+        "Phủ sóng 4G đến 100% thôn bản vùng biên: việc khó nhưng phải làm ngay!",
+        "Hội Nhà báo tỉnh: Báo chí địa phương đi đâu trong thời chuyển đổi số?”",
+    ],
+)
+def test_a_headline_ending_in_a_question_or_exclamation_mark_is_still_the_headline(headline):
+    lead = (
+        "Sáng 12/4, Sở Thông tin và Truyền thông tỉnh Điện Biên tổ chức hội nghị đánh giá việc cung cấp "
+        "dịch vụ công trực tuyến toàn trình trên địa bàn tỉnh."
+    )
+    second = "Theo báo cáo, tỷ lệ hồ sơ nộp trực tuyến mới đạt 38%, thấp hơn nhiều so với mục tiêu của năm."
+    for text in (f"{headline}\n{lead}\n{second}", f"{headline}\nCập nhật: 12/04/2023 08:15\n{lead}\n{second}"):
+        doc = prepare(text)
+        assert doc.title == headline
+        assert doc.sentences[0] == lead and headline not in doc.sentences
+
+
+def test_a_first_paragraph_of_several_sentences_ending_in_a_question_is_not_a_headline():
+    text = (
+        "Hạ tầng đã phủ tới từng bản. Vậy vì sao người dân vùng cao vẫn ngại nộp hồ sơ trực tuyến?\n"
+        "Theo báo cáo, tỷ lệ hồ sơ nộp trực tuyến mới đạt 38%, thấp hơn nhiều so với mục tiêu của năm."
+    )
+    doc = prepare(text)
+    assert doc.title is None
+    assert doc.sentences[:2] == [
+        "Hạ tầng đã phủ tới từng bản.",
+        "Vậy vì sao người dân vùng cao vẫn ngại nộp hồ sơ trực tuyến?",
+    ]
+
+
 def test_given_title_wins_and_is_not_repeated_in_body():
     text = (
         "Tiêu đề trong văn bản của bài viết này\nNội dung chính của bài viết được đăng tải vào buổi sáng nay tại tỉnh."

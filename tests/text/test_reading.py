@@ -5,7 +5,13 @@ import pytest
 from conftest import windows_1258_bytes
 
 from classify.errors import InputError
-from classify.text.reading import declared_html_charset, decode_bytes, read_text_file
+from classify.text.reading import (
+    check_encoding,
+    declared_html_charset,
+    decode_bytes,
+    iter_text_lines,
+    read_text_file,
+)
 
 TEXT = "Sở Thông tin và Truyền thông tỉnh Bến Tre tổ chức hội nghị."
 
@@ -28,8 +34,48 @@ def test_accepted_encodings(tmp_path, data):
 def test_windows_1258_bytes_name_the_file_and_line(tmp_path):
     path = tmp_path / "cp1258.txt"
     path.write_bytes(b"Dong mot\n" + "Thông tin và Đài".encode("cp1258"))
-    with pytest.raises(InputError, match=r"cp1258\.txt: not valid UTF-8 .* line 2"):
+    with pytest.raises(InputError, match=r"cp1258\.txt: not valid UTF-8 .* line 2.*--encoding cp1258"):
         read_text_file(path)
+
+
+def test_a_named_encoding_reads_windows_1258_into_nfc(tmp_path):
+    path = tmp_path / "xuat.txt"
+    data = windows_1258_bytes(TEXT + "\nKỷ niệm ngày Báo chí, Điện Biên.")
+    assert unicodedata.normalize("NFC", data.decode("cp1258")) != data.decode("cp1258")  # tones really decomposed
+    path.write_bytes(data)
+    text = read_text_file(path, encoding="cp1258")
+    assert text == TEXT + "\nKỷ niệm ngày Báo chí, Điện Biên." and unicodedata.is_normalized("NFC", text)
+
+
+def test_a_named_encoding_reads_lines_into_nfc_and_names_a_bad_line():
+    import io
+
+    good = windows_1258_bytes("Hội nghị tổng kết\n")
+    stream = io.BufferedReader(io.BytesIO(good + b"\x81\x8d bad\n" + good))  # 0x81: undefined in cp1258
+    lines = list(iter_text_lines(stream, "cp1258"))
+    assert [(n, text, problem is None) for n, text, problem in lines] == [
+        (1, "Hội nghị tổng kết\n", True),
+        (2, lines[1][1], False),
+        (3, "Hội nghị tokens\n".replace("tokens", "tổng kết"), True),
+    ]
+    assert "not valid cp1258 (byte 0x81 on line 2)" in lines[1][2]
+
+
+def test_a_named_utf16_encoding_without_a_byte_order_mark():
+    import io
+
+    data = unicodedata.normalize("NFD", "Dòng một\nDòng hai\n").encode("utf-16-le")  # decomposed, as macOS writes
+    assert [line for _, line, _ in iter_text_lines(io.BufferedReader(io.BytesIO(data)), "utf-16-le")] == [
+        "Dòng một\n",
+        "Dòng hai\n",
+    ]
+    assert decode_bytes(data, "x", encoding="utf-16-le") == "Dòng một\nDòng hai\n"
+
+
+def test_an_unknown_encoding_is_one_clear_error():
+    assert check_encoding("auto") == "auto" and check_encoding("cp1258") == "cp1258"
+    with pytest.raises(InputError, match="unknown encoding 'vni'"):
+        check_encoding("vni")
 
 
 @pytest.mark.parametrize(
