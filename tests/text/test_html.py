@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from classify.text.html import html_to_text
 from classify.evaluate.extraction import load_gold, score_extraction
+from classify.text.html import html_to_text
 from classify.text.prepare import prepare
 from classify.text.reading import read_text_file
 
