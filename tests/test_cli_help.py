@@ -42,7 +42,7 @@ def _default_spellings(value) -> set[str]:
 
 def test_every_command_has_its_arguments():
     commands = _subparsers(build_parser())
-    assert set(commands) == {"label", "predict", "summarize", "explain", "evaluate", "train", "serve"}
+    assert set(commands) == {"label", "suggest", "predict", "summarize", "explain", "evaluate", "train", "serve"}
     names = {(command, a.dest) for command, a in _arguments()}
     # the options the issue named, where they live
     for wanted in [("label", "id_column"), ("label", "title_column"), ("label", "max_bytes"), ("label", "model"),

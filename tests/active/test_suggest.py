@@ -49,10 +49,10 @@ def test_a_near_copy_of_a_suggested_article_is_not_suggested_too(tmp_path, defau
         },
     )
     every = {r["id"]: r["informativeness"] for r in classify.suggest([str(source)], n=4, model=default_model)}
-    # Without diversity the copy would be second: it is more informative than the review.
-    assert every["ban-sao"] > every["tong-ket"]
+    # Without diversity both near-twins would be the top two: each is more informative than the review.
+    assert min(every["ban-goc"], every["ban-sao"]) > every["tong-ket"]
     top = [r["id"] for r in classify.suggest([str(source)], n=2, model=default_model)]
-    assert top == ["ban-goc", "tong-ket"]
+    assert len({"ban-goc", "ban-sao"} & set(top)) == 1 and "tong-ket" in top
 
 
 def test_pick_diverse_is_greedy_max_min_weighted_by_informativeness():
