@@ -156,7 +156,11 @@ def main() -> int:
                     flush=True,
                 )
     print(f"\n{len(pool)} pool / {len(test)} test articles per seed; {seeds} seeds; mean (sd) over seeds")
-    print(f"{'k':>4} {'method':<8}" + "".join(f"{m:>24}" for m in METRICS) + "   suggest > random on")
+    print(
+        f"{'k':>4} {'method':<8}"
+        + "".join(f"{m:>24}" for m in METRICS)
+        + "   suggest > random on; suggest - random, paired mean (sd)"
+    )
     for metric_row in [("base", None)]:
         print(
             f"{0:>4} {metric_row[0]:<8}"
@@ -174,13 +178,16 @@ def main() -> int:
             if method == "random":
                 wins = [sum(s[m] > r[m] for s, r in zip(results["suggest"][k], rows)) for m in METRICS]
                 line += "   " + ", ".join(f"{w}/{len(rows)} seeds" for w in wins)
+                diffs = [[s[m] - r[m] for s, r in zip(results["suggest"][k], rows)] for m in METRICS]
+                line += "; " + ", ".join(f"{statistics.mean(d):+.4f} ({_sd(d):.4f})" for d in diffs)
                 for m in METRICS:
                     ahead = statistics.mean(s[m] for s in results["suggest"][k]) > statistics.mean(r[m] for r in rows)
                     verdict = verdict and ahead
             print(line)
     retrains = trainer.seconds[1:]
     print(
-        f"\ntime per retrain: {statistics.mean(retrains):.0f} s mean, {max(retrains):.0f} s max "
+        f"\ntime per retrain: {statistics.median(retrains):.0f} s median, {statistics.mean(retrains):.0f} s mean, "
+        f"{max(retrains):.0f} s max "
         f"({len(retrains)} retrains; base {trainer.seconds[0]:.0f} s)"
     )
     print(
