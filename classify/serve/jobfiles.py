@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,3 +86,17 @@ def write_json(path: Path, value: dict, *, durable: bool = True) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def exit_with_the_server() -> None:
+    """End this process when the server that started it is gone (its pipe on our stdin closes)."""
+
+    def watch() -> None:
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        except (OSError, ValueError):
+            pass
+        os._exit(3)
+
+    threading.Thread(target=watch, name="server-watch", daemon=True).start()

@@ -31,7 +31,7 @@ from contextlib import redirect_stderr
 from pathlib import Path
 
 from classify.errors import ClassifyError
-from classify.serve.jobfiles import read_json, write_json
+from classify.serve.jobfiles import exit_with_the_server, read_json, write_json
 
 __all__ = ["Retrainer", "RetrainBusyError", "combined_corpus", "run_retrain", "DEFAULT_FOLDS"]
 
@@ -243,24 +243,12 @@ class Retrainer:
             process.stdin.close()
 
 
-def _exit_with_the_server() -> None:
-    def watch() -> None:
-        try:
-            while sys.stdin.buffer.read(4096):
-                pass
-        except (OSError, ValueError):
-            pass
-        os._exit(3)
-
-    threading.Thread(target=watch, name="server-watch", daemon=True).start()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the retraining process."""
     argv = sys.argv[1:] if argv is None else argv
     folder = Path(argv[0]).resolve()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops it with SIGTERM
-    _exit_with_the_server()
+    exit_with_the_server()
     with open(folder / "train.log", "a", encoding="utf-8") as log, redirect_stderr(log):
         try:
             result = run_retrain(folder)

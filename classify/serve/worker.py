@@ -20,7 +20,6 @@ import json
 import os
 import signal
 import sys
-import threading
 import time
 import traceback
 from contextlib import redirect_stderr
@@ -29,7 +28,7 @@ from pathlib import Path
 from classify.batch.output import partial_paths
 from classify.batch.sources import iter_documents
 from classify.errors import ClassifyError
-from classify.serve.jobfiles import JobFiles, read_json, write_json
+from classify.serve.jobfiles import JobFiles, exit_with_the_server, read_json, write_json
 from classify.serve.uploads import unpack_zip
 
 __all__ = ["run_job", "count_errors", "scan_output", "ERROR_SAMPLES"]
@@ -156,27 +155,13 @@ def run_job(folder: Path) -> dict:
     return result
 
 
-def _exit_with_the_server() -> None:
-    """End this process when the server that started it is gone (its pipe on our stdin closes)."""
-
-    def watch() -> None:
-        try:
-            while sys.stdin.buffer.read(4096):
-                pass
-        except (OSError, ValueError):
-            pass
-        os._exit(3)
-
-    threading.Thread(target=watch, name="server-watch", daemon=True).start()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the worker process; the exit status is 0 when ``result.json`` was written."""
     argv = sys.argv[1:] if argv is None else argv
     folder = Path(argv[0]).resolve()
     # Ctrl-C in the server's terminal reaches this process too: the server stops it with SIGTERM instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_the_server()
+    exit_with_the_server()
     files = JobFiles(folder)
     with open(files.log, "a", encoding="utf-8") as log, redirect_stderr(log):
         try:
