@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 
 from classify.cli_parser import build_parser
-from classify.errors import ClassifyError
+from classify.errors import ClassifyError, OutputError
 
 INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C (128 + SIGINT)
 
@@ -75,7 +75,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from classify.training import build_classifier, cross_validate, prepare_corpus, save_trained, train
 
     started = time.perf_counter()
-    check_model_target(args.out)  # before minutes of training, not after
+    target = check_model_target(args.out)  # before minutes of training, not after
+    if target.exists() and not args.force:
+        raise OutputError(f"{target}: a model is already there; give another --out, or --force to replace it")
     check_encoding(args.encoding)
     corpus = load_corpus(args.data or ["seeds"], label_fields=_field_list(args.label_fields), encoding=args.encoding)
     check_label_values(corpus)

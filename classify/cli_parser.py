@@ -269,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=str(Path("models") / DEFAULT_MODEL_NAME),
         help="model file to write, ending in .joblib (default: %(default)s)",
     )
+    t.add_argument("--force", action="store_true", help="replace an existing model file at --out (default: off)")
     t.add_argument("--folds", type=_folds, default=5, help="grouped CV folds, 0 to skip CV (default: %(default)s)")
     t.add_argument(
         "--tokenizer",

@@ -1,6 +1,6 @@
 """Rebuild models/ from seeds/ and print cross-validated metrics.
 
-Usage: python scripts/train.py [--data seeds] [--out models/classify-default-v1.joblib] [--folds 5]
+Usage: python scripts/train.py --force [--data seeds] [--out models/classify-default-v1.joblib] [--folds 5]
 (the same options as `classify train`).
 """
 

@@ -86,8 +86,11 @@ def test_train_command_writes_model_and_manifest(tmp_path, capsys):
     assert vectorizer.min_df == 2 and len(vectorizer.body_vectorizer_.vocabulary_) == 300
     assert len(vectorizer.lead_vectorizer_.vocabulary_) == 300  # the cap holds for the lead block too
     no_cap = ["--max-features", "0", "--no-evidence", "--no-opening-copies"]
-    assert main(["train", "--data", str(corpus), "--out", str(capped), "--folds", "0", *no_cap]) == 0
-    assert joblib.load(capped).classifier.vectorizer_.max_features is None  # 0: no cap
+    earlier = capped.read_bytes()
+    assert main(["train", "--data", str(corpus), "--out", str(capped), "--folds", "0", *no_cap]) == 2
+    assert "a model is already there" in capsys.readouterr().err and capped.read_bytes() == earlier
+    assert main(["train", "--data", str(corpus), "--out", str(capped), "--folds", "0", "--force", *no_cap]) == 0
+    assert joblib.load(capped).classifier.vectorizer_.max_features is None  # 0: no cap, the earlier model replaced
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     assert f"(default: {DEFAULT_MAX_FEATURES:,})" in " ".join(capsys.readouterr().out.split())

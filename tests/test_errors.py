@@ -91,6 +91,11 @@ CASES = {
         "m.joblib: cannot write (",
         2,
     ),
+    "model file from an earlier run": (
+        lambda t: ["train", "--data", str(SEEDS), "--out", str(_write(t / "m.joblib", b"earlier")), "--folds", "0"],
+        "m.joblib: a model is already there; give another --out, or --force to replace it",
+        2,
+    ),
     "model name without .joblib": (
         lambda t: ["train", "--data", str(SEEDS), "--out", str(t / "m.pkl")],
         "m.pkl: model files must end in .joblib",

@@ -19,7 +19,7 @@ class _GroupLoggingClassifier(ArticleClassifier):
 
 @pytest.fixture(scope="module")
 def paired_corpus(seed_corpus):
-    """Every near-miss pair of the corpus (two articles, one group) plus as many single articles."""
+    """Every near-miss group of the corpus (two or three articles, one group) plus as many single articles."""
     sizes = Counter(seed_corpus.groups)
     pairs = [d for d in seed_corpus.documents if sizes[d.group] > 1]
     singles = [d for d in seed_corpus.documents if sizes[d.group] == 1][::8][: len(pairs)]
@@ -31,7 +31,7 @@ def test_cross_validation_never_splits_a_group_across_folds(paired_corpus):
     estimator = _GroupLoggingClassifier(ngram_range=(1, 1), threshold_folds=2)
     metrics, predicted = cross_validate(paired_corpus, estimator, folds=3)
     sizes = Counter(paired_corpus.groups)
-    assert max(sizes.values()) == 2
+    assert max(sizes.values()) >= 2
     assert len(_GroupLoggingClassifier.fitted_groups) == 3
     for fitted in _GroupLoggingClassifier.fitted_groups:
         # A group in a training set is there whole: none of its articles is being predicted.

@@ -21,9 +21,10 @@ ARTICLES = {"chuc-mung": CLEAR_GREETING, "tong-ket": CLEAR_REVIEW, "tham-lam-vie
 
 @pytest.fixture(scope="module")
 def small_seeds(tmp_path_factory):
-    """Every twelfth seed article (57): a shipped corpus small enough to train on in seconds."""
+    """Every twelfth of the first 683 seed articles (57): a shipped corpus small enough to train on in
+    seconds (fixed, so that articles added to seeds/ later do not change what the base model gets wrong)."""
     folder = tmp_path_factory.mktemp("seeds")
-    lines = (SEEDS / "labels.jsonl").read_text(encoding="utf-8").splitlines()[::12]
+    lines = (SEEDS / "labels.jsonl").read_text(encoding="utf-8").splitlines()[:683:12]
     for line in lines:
         name = json.loads(line)["file"]
         (folder / name).write_bytes((SEEDS / name).read_bytes())
