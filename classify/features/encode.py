@@ -15,7 +15,14 @@ import numpy as np
 
 from classify.text import PreparedText, syllable_tokenize
 
-__all__ = ["ArticleSyllables", "SyllableEncoder", "article_syllables", "encode_articles", "lead_lengths"]
+__all__ = [
+    "ArticleSyllables",
+    "SyllableEncoder",
+    "article_syllables",
+    "encode_articles",
+    "encode_sentences",
+    "lead_lengths",
+]
 
 
 class SyllableEncoder:
@@ -107,6 +114,31 @@ def encode_articles(articles: Sequence[ArticleSyllables], ids: Mapping[str, int]
     return [article.codes(ids) for article in articles]
 
 
+def encode_sentences(articles: Sequence[ArticleSyllables], ids: Mapping[str, int]) -> None:
+    """:meth:`ArticleSyllables.encode` of many articles, the uncached ones in few scans.
+
+    The summarizer needs each sentence's syllables; scanning a batch at once saves the per-call cost
+    of the scanner on every article. The results are cached in the articles.
+    """
+    encoder = _encoder(ids)
+    todo = [article for article in articles if article._lengths is None]
+    group: list[ArticleSyllables] = []
+    size = 0
+    for k, article in enumerate(todo):
+        group.append(article)
+        size += article.text_size()
+        if size >= _SCAN_CHARACTERS or k == len(todo) - 1:
+            parts = [article.sentence_parts() for article in group]
+            codes, lengths = encoder.encode_parts(list(chain.from_iterable(parts)))
+            bounds = np.cumsum([0, *map(len, parts)])
+            for article, start, stop in zip(group, bounds[:-1], bounds[1:]):
+                article._lengths = lengths[start:stop]
+                if not article.has_codes(ids):
+                    end = int(lengths[:stop].sum())
+                    article.set_codes(ids, codes[end - int(article._lengths.sum()) : end])
+            group, size = [], 0
+
+
 class ArticleSyllables:
     """Syllables (:func:`~classify.text.syllable_tokenize`) of the parts of a :class:`PreparedText`.
 
@@ -173,11 +205,15 @@ class ArticleSyllables:
         doc = self._doc
         return len(doc.title or "") + sum(map(len, doc.paragraphs)) + sum(map(len, doc.extra_lines))
 
+    def sentence_parts(self) -> list[str]:
+        """The texts :meth:`encode` encodes: headline, each sentence, extra lines."""
+        doc = self._doc
+        return [doc.title or "", *doc.sentences, *doc.extra_lines]
+
     def encode(self, ids: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`codes` and :meth:`part_lengths` together, encoding the article once."""
         if self._lengths is None:
-            doc = self._doc
-            codes, self._lengths = _encoder(ids).encode_parts([doc.title or "", *doc.sentences, *doc.extra_lines])
+            codes, self._lengths = _encoder(ids).encode_parts(self.sentence_parts())
             if id(ids) not in self._codes:
                 self._codes[id(ids)] = (ids, codes)
         return self.codes(ids), self._lengths
@@ -225,6 +261,9 @@ def lead_lengths(articles: Sequence[ArticleSyllables], sentences: int, ids: Mapp
         if article._lengths is not None:
             out[i] = article.lead_length(sentences, ids)
             continue
+        if article.has_codes(ids) and _lead_is_everything(article._doc, sentences):
+            out[i] = len(article.codes(ids))  # a passage shorter than a lead: no second scan
+            continue
         lead = [article._doc.title or "", *article._doc.lead_sentences(sentences)]
         pending.append(i)
         parts.extend(lead)
@@ -234,6 +273,15 @@ def lead_lengths(articles: Sequence[ArticleSyllables], sentences: int, ids: Mapp
         bounds = np.cumsum([0, *counts])
         out[pending] = np.add.reduceat(lengths, bounds[:-1]) if len(lengths) else 0
     return out
+
+
+def _lead_is_everything(doc: PreparedText, sentences: int) -> bool:
+    """Whether the lead of ``doc`` is all of its text: no headline or extra line, one paragraph whose
+    sentences (already split) are no more than ``sentences``."""
+    if doc.title or doc.extra_lines or len(doc.paragraphs) != 1:
+        return False
+    grouped = doc.__dict__.get("paragraph_sentences")
+    return grouped is not None and len(grouped[0]) <= sentences
 
 
 def _encoder(ids: Mapping[str, int]) -> SyllableEncoder | _LookupEncoder:

@@ -40,19 +40,30 @@ __all__ = [
 _THRESHOLD_GRID = np.round(np.arange(0.10, 0.951, 0.025), 3)
 
 
-def as_passage(text: str) -> PreparedText:
-    """One passage as an article of its own (no headline: the passage is the whole text)."""
-    return PreparedText(title=None, date=None, byline=None, paragraphs=[text])
+def as_passage(text: str, sentences: list[str] | None = None) -> PreparedText:
+    """One passage as an article of its own (no headline: the passage is the whole text).
+
+    ``sentences``, when given, must be ``split_sentences(text)``: it saves splitting it again.
+    """
+    passage = PreparedText(title=None, date=None, byline=None, paragraphs=[text])
+    if sentences is not None:
+        passage.__dict__["paragraph_sentences"] = [sentences]  # PreparedText is frozen: seed its cache
+    return passage
 
 
 def document_passages(doc: PreparedText) -> list[str]:
     """The passages of a prepared article: its headline, each body paragraph, and each sentence of a
     paragraph that has several (real portal paragraphs often give each sector one sentence)."""
-    out = [p for p in [doc.title or "", *doc.paragraphs] if p.strip()]
-    for paragraph in doc.paragraphs:
-        sentences = split_sentences(paragraph)
-        if len(sentences) > 1:
-            out.extend(sentences)
+    return [passage.paragraphs[0] for passage in _passage_docs(doc)]
+
+
+def _passage_docs(doc: PreparedText) -> list[PreparedText]:
+    """:func:`document_passages` as prepared passages, paragraphs carrying their known sentences."""
+    out = [as_passage(doc.title)] if doc.title and doc.title.strip() else []
+    grouped = doc.paragraph_sentences
+    out.extend(as_passage(p, sentences) for p, sentences in zip(doc.paragraphs, grouped) if p.strip())
+    # split_sentences is idempotent on its own sentences (tested), so a sentence passage is one sentence.
+    out.extend(as_passage(s, [s]) for sentences in grouped if len(sentences) > 1 for s in sentences)
     return out
 
 
@@ -92,17 +103,18 @@ class PassageTopics:
     compiled: object | None = field(default=None, repr=False)
     doc_weight: float = 0.0
 
-    def _proba(self, passages: Sequence[str]) -> np.ndarray:
+    def _proba(self, passages: Sequence[str | PreparedText]) -> np.ndarray:
         if not passages:
             return np.zeros((0, len(self.classes)))
-        docs = [as_passage(p) for p in passages]
+        docs = [p if isinstance(p, PreparedText) else as_passage(p) for p in passages]
         scorer = self.compiled if self.compiled is not None else self.classifier
         return scorer.predict_proba_fields(docs)[self.field]
 
     def score(self, docs: Sequence[PreparedText]) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
         """Aggregated raw scores ``(n_docs, n_topics)``, each document's passages and the best one per topic."""
-        passages = [document_passages(doc) for doc in docs]
-        proba = self._proba([p for ps in passages for p in ps])
+        prepared = [_passage_docs(doc) for doc in docs]
+        passages = [[p.paragraphs[0] for p in ps] for ps in prepared]
+        proba = self._proba([p for ps in prepared for p in ps])
         scores = np.zeros((len(docs), len(self.classes)))
         best = np.zeros((len(docs), len(self.classes)), dtype=np.intp)
         start = 0

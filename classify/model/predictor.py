@@ -275,6 +275,8 @@ class ArticleModel:
                 row[name] = chosen
                 item[name] = sentences
         single = [name for name, kind in self.label_fields.items() if kind == "single"]
+        if count > 0 and hasattr(summarizer, "encode"):
+            summarizer.encode(docs)
         out = []
         for i, doc in enumerate(docs):
             scores = {name: {str(c): float(p) for c, p in zip(classes[name], proba[name][i])} for name in proba}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classify.features.encode import article_syllables
+from classify.features.encode import article_syllables, encode_articles
 from classify.features.transform import transform_indexed
 from classify.text import PreparedText
 
@@ -160,12 +160,17 @@ def coverage(docs: Sequence[PreparedText], table: tuple) -> np.ndarray:
     """
     ids, status = table
     out = np.ones(len(docs))
-    for i, doc in enumerate(docs):
-        codes = article_syllables(doc).codes(ids)[:COVERAGE_SYLLABLES]
-        kinds = status[np.minimum(codes, len(status) - 1)]  # ids added later: the unknown last slot
-        counted = np.count_nonzero(kinds != NUMBER)
-        if counted:
-            out[i] = np.count_nonzero(kinds == KNOWN) / counted
+    if not docs:
+        return out
+    heads = [codes[:COVERAGE_SYLLABLES] for codes in encode_articles([article_syllables(d) for d in docs], ids)]
+    sizes = np.fromiter(map(len, heads), dtype=np.intp, count=len(heads))
+    kinds = status[np.minimum(np.concatenate(heads), len(status) - 1)]  # ids added later: the unknown last slot
+    # All articles at once: per-article sums over their slice of the concatenated codes.
+    row = np.repeat(np.arange(len(docs)), sizes)
+    counted = np.bincount(row, weights=kinds != NUMBER, minlength=len(docs))
+    known = np.bincount(row, weights=kinds == KNOWN, minlength=len(docs))
+    has = counted > 0
+    out[has] = known[has] / counted[has]
     return out
 
 

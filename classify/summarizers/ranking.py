@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classify.features.encode import article_syllables
+from classify.features.encode import article_syllables, encode_sentences
 from classify.features.ngram_index import NgramIndex
 from classify.text import PreparedText, prepare
 
@@ -66,6 +66,11 @@ class SentenceRanker(Summarizer):
         self.max_similarity = max_similarity
         self.max_candidates = max_candidates
         self.min_words = min_words
+
+    def encode(self, docs: Sequence[PreparedText]) -> None:
+        """Encode the sentences of many articles in few scans before summarizing them one by one."""
+        if getattr(self, "index_", None) is not None:  # a word-tokenized summarizer has no syllable index
+            encode_sentences([article_syllables(doc) for doc in docs], self.index_.ids)
 
     def _sentence_vectors(self, doc: PreparedText, positions: list[int]) -> np.ndarray:
         """L2-normalised TF-IDF rows of the sentences at ``positions``, then of the headline (dense)."""

@@ -90,6 +90,8 @@ class PreparedText:
         as classification features, never summary candidates.
     sentences : list of str
         The paragraphs split by :func:`split_sentences`, on first use.
+    paragraph_sentences : list of list of str
+        The same sentences grouped by paragraph.
     """
 
     title: str | None
@@ -99,14 +101,21 @@ class PreparedText:
     extra_lines: list[str] = field(default_factory=list)
 
     @cached_property
+    def paragraph_sentences(self) -> list[list[str]]:
+        """The sentences of each paragraph (split once, when first asked)."""
+        return [split_sentences(paragraph) for paragraph in self.paragraphs]
+
+    @cached_property
     def sentences(self) -> list[str]:
         """Body sentences in document order (split from the paragraphs once, when first asked)."""
-        return [sentence for paragraph in self.paragraphs for sentence in split_sentences(paragraph)]
+        return [sentence for group in self.paragraph_sentences for sentence in group]
 
     def lead_sentences(self, count: int) -> list[str]:
         """The first ``count`` body sentences, splitting only the paragraphs they come from."""
         if "sentences" in self.__dict__:
             return self.sentences[:count]
+        if "paragraph_sentences" in self.__dict__:
+            return [sentence for group in self.paragraph_sentences for sentence in group][:count]
         out: list[str] = []
         for paragraph in self.paragraphs:
             if len(out) >= count:

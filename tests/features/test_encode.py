@@ -48,3 +48,43 @@ def test_encode_articles_equals_encoding_each_article(monkeypatch, scan_characte
     for doc, codes in zip(docs, got):
         assert codes.tolist() == [ids.get(s, 0) for s in article_syllables(doc).full()]
         assert article_syllables(doc).codes(ids) is codes  # cached in the article
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*"aăbđêhoơtưAĐNT09 .!?…:,”(", "./.", "TP.", "ThS.", "VN.Dự", "12.Anh"]), max_size=40).map(
+        "".join
+    )
+)
+def test_lead_length_of_a_passage_with_known_sentences_equals_scanning_its_lead(line):
+    from classify.model.passages import as_passage
+    from classify.text import split_sentences
+
+    ids = SyllableIds()
+    for syllable in ["a", "ăb", "TP", "Dự", "09", "Anh"]:
+        ids.add(syllable)
+    for count in (1, 2, 3):
+        known = as_passage(line, split_sentences(line))  # sentences known and codes encoded: no second scan
+        encode_module.encode_articles([article_syllables(known)], ids)
+        fresh = as_passage(line)  # nothing cached: the lead is split and scanned
+        got = encode_module.lead_lengths([article_syllables(known)], count, ids)
+        assert got.tolist() == encode_module.lead_lengths([article_syllables(fresh)], count, ids).tolist()
+
+
+@pytest.mark.parametrize("scan_characters", [1, 200, 1 << 22])
+def test_encode_sentences_equals_encoding_each_article(monkeypatch, scan_characters):
+    monkeypatch.setattr(encode_module, "_SCAN_CHARACTERS", scan_characters)  # several scans, or one
+    texts = [
+        PORTAL_PAGE,
+        "Bưu điện tỉnh Lào Cai chi trả lương hưu cho 12.000 người. Ông Nguyễn Văn An nói: hoàn thành 98%.",
+        "",
+        "HỘI NGHỊ TỔNG KẾT NĂM 2023\nSở Thông tin và Truyền thông tỉnh Bắc Kạn tổng kết. Năm 2024 sẽ số hóa 100% hồ sơ.",
+    ]
+    ids = SyllableIds()
+    for syllable in sorted({s for t in texts for s in article_syllables(prepare(t)).full()})[::2]:
+        ids.add(syllable)
+    batch = [article_syllables(prepare(t)) for t in texts]
+    encode_module.encode_sentences(batch, ids)
+    for text, article in zip(texts, batch):
+        codes, lengths = article_syllables(prepare(text)).encode(ids)  # one article on its own
+        assert article.encode(ids)[0].tolist() == codes.tolist() and article.part_lengths().tolist() == lengths.tolist()

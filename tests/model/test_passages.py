@@ -150,3 +150,18 @@ def test_a_topic_needs_a_supporting_passage_however_sure_the_whole_article_model
     assert topics == [["press_publishing"]]
     assert evidence == [{"press_publishing": "Năm qua các tờ báo của tỉnh đăng 9.000 tin, bài."}]  # its sentence
     assert scores[0, 0] >= 0.5 > scores[0, 1]
+
+
+def test_passages_are_the_headline_the_paragraphs_and_the_sentences_of_longer_paragraphs():
+    from classify.model.passages import _passage_docs, document_passages
+    from classify.text import split_sentences
+
+    doc = prepare(
+        PRESS_ONLY_REVIEW
+        + "Mạng 4G phủ 98% số xã. Tỷ lệ hồ sơ trực tuyến đạt 61%. Hệ thống họp trực tuyến được nâng cấp.\n"
+    )
+    expected = [doc.title, *doc.paragraphs]
+    expected += [s for p in doc.paragraphs if len(split_sentences(p)) > 1 for s in split_sentences(p)]
+    assert document_passages(doc) == expected and len(expected) > 1 + len(doc.paragraphs)
+    for passage in _passage_docs(doc):  # the sentences each passage carries are its own
+        assert passage.sentences == split_sentences(passage.paragraphs[0])

@@ -53,3 +53,11 @@ def test_split_sentences_never_glues_lines():
         "Thứ tư, 28/01/2015 09:18",
         "Câu đầu tiên.",
     ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=40).map("".join))
+def test_a_sentence_of_split_sentences_splits_into_itself(line):
+    # The passage head relies on it: a sentence passage is not split again.
+    for sentence in split_sentences(line):
+        assert split_sentences(sentence) == [sentence]
