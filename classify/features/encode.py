@@ -96,21 +96,9 @@ def encode_articles(articles: Sequence[ArticleSyllables], ids: Mapping[str, int]
     list of ndarray of int64
         One array per article, also cached in the article.
     """
-    encoder = _encoder(ids)
     todo = [article for article in articles if not article.has_codes(ids)]
-    group: list[ArticleSyllables] = []
-    size = 0
-    for k, article in enumerate(todo):
-        group.append(article)
-        size += article.text_size()
-        if size >= _SCAN_CHARACTERS or k == len(todo) - 1:
-            parts = [article.body_parts() for article in group]
-            codes, lengths = encoder.encode_parts(list(chain.from_iterable(parts)))
-            # Every article has at least its headline part, so no group is empty.
-            counts = np.add.reduceat(lengths, np.cumsum([0, *map(len, parts[:-1])]))
-            for article, piece in zip(group, np.split(codes, np.cumsum(counts)[:-1])):
-                article.set_codes(ids, piece)
-            group, size = [], 0
+    for article, codes, _ in _scan_in_groups(todo, ArticleSyllables.body_parts, _encoder(ids)):
+        article.set_codes(ids, codes)
     return [article.codes(ids) for article in articles]
 
 
@@ -120,22 +108,28 @@ def encode_sentences(articles: Sequence[ArticleSyllables], ids: Mapping[str, int
     The summarizer needs each sentence's syllables; scanning a batch at once saves the per-call cost
     of the scanner on every article. The results are cached in the articles.
     """
-    encoder = _encoder(ids)
     todo = [article for article in articles if article._lengths is None]
+    for article, codes, lengths in _scan_in_groups(todo, ArticleSyllables.sentence_parts, _encoder(ids)):
+        article._lengths = lengths
+        if not article.has_codes(ids):
+            article.set_codes(ids, codes)  # the same syllables as its paragraphs' (tested)
+
+
+def _scan_in_groups(articles: Sequence[ArticleSyllables], parts_of, encoder):
+    """``(article, codes, syllables per part)`` for each article, scanning about ``_SCAN_CHARACTERS`` at a time."""
     group: list[ArticleSyllables] = []
     size = 0
-    for k, article in enumerate(todo):
+    for k, article in enumerate(articles):
         group.append(article)
         size += article.text_size()
-        if size >= _SCAN_CHARACTERS or k == len(todo) - 1:
-            parts = [article.sentence_parts() for article in group]
+        if size >= _SCAN_CHARACTERS or k == len(articles) - 1:
+            parts = [parts_of(article) for article in group]
             codes, lengths = encoder.encode_parts(list(chain.from_iterable(parts)))
+            # Every article has at least its headline part, so no article's slice is empty.
             bounds = np.cumsum([0, *map(len, parts)])
-            for article, start, stop in zip(group, bounds[:-1], bounds[1:]):
-                article._lengths = lengths[start:stop]
-                if not article.has_codes(ids):
-                    end = int(lengths[:stop].sum())
-                    article.set_codes(ids, codes[end - int(article._lengths.sum()) : end])
+            offsets = np.concatenate([[0], np.cumsum(lengths)])[bounds]
+            for j, article in enumerate(group):
+                yield article, codes[offsets[j] : offsets[j + 1]], lengths[bounds[j] : bounds[j + 1]]
             group, size = [], 0
 
 
