@@ -46,8 +46,7 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for line in text.split("\n"):
         line = line.strip()
-        if "./." in line:
-            line = _CLOSING_MARK.sub(".", line)
+        line = _without_closing_mark(line)
         if not line:
             continue
         # Spans into ``line`` so that merged pieces stay verbatim substrings.
@@ -64,8 +63,19 @@ def split_sentences(text: str) -> list[str]:
                     spans.append([start, end])
             if match is not None:
                 start = match.end()
-        out.extend(line[a:b].strip() for a, b in spans)
+        # A closing mark inside the line (lines joined upstream) ends its sentence as one at the end does.
+        out.extend(_without_closing_mark(line[a:b].strip()) for a, b in spans)
     return out
+
+
+def _without_closing_mark(text: str) -> str:
+    """``text`` with the closing marks ``./.`` at its end replaced by one full stop."""
+    while "./." in text:
+        cut = _CLOSING_MARK.sub(".", text)
+        if cut == text:
+            break
+        text = cut
+    return text
 
 
 def _starts_sentence(line: str, match: re.Match) -> bool:

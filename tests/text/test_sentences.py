@@ -55,9 +55,14 @@ def test_split_sentences_never_glues_lines():
     ]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(_LINE_PIECES), max_size=40).map("".join))
 def test_a_sentence_of_split_sentences_splits_into_itself(line):
     # The passage head relies on it: a sentence passage is not split again.
     for sentence in split_sentences(line):
         assert split_sentences(sentence) == [sentence]
+
+
+def test_a_closing_mark_inside_a_line_ends_its_sentence_like_one_at_the_end():
+    assert split_sentences("Hội nghị kết thúc./. Tin liên quan") == ["Hội nghị kết thúc.", "Tin liên quan"]
+    assert split_sentences("./. A") == [".", "A"]
