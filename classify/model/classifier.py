@@ -157,6 +157,7 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         """
         docs = as_prepared(X)
         labels, self._plain_y = _normalise_y(y, len(docs))
+        self.__dict__.pop("_compiled", None)  # a refit must not predict with the previous fit's arrays
         if self.C <= 0:
             raise ValueError(f"C must be > 0, got {self.C}")
         self.label_fields_ = _infer_fields(labels)

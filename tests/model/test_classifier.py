@@ -90,6 +90,20 @@ def test_abstain_path_falls_back_to_other(small_model):
         clf.thresholds_["event_type"] = saved
 
 
+def test_a_refit_predicts_with_the_new_fit_not_the_first(seed_corpus):
+    # The numpy form is built on the first prediction; a second fit must not keep predicting with it.
+    first, second = seed_corpus.texts[0:200:4], seed_corpus.texts[1:200:4]
+    first_labels, second_labels = seed_corpus.labels[0:200:4], seed_corpus.labels[1:200:4]
+    probe = seed_corpus.texts[2:200:8]
+    refitted = ArticleClassifier(threshold_folds=1).fit(first, first_labels)
+    assert refitted.compile() is not None
+    refitted.predict_proba_fields(probe)
+    refitted.fit(second, second_labels)
+    fresh = ArticleClassifier(threshold_folds=1).fit(second, second_labels)
+    for name, proba in fresh.predict_proba_fields(probe).items():
+        np.testing.assert_allclose(refitted.predict_proba_fields(probe)[name], proba)
+
+
 def test_training_is_deterministic(seed_corpus):
     docs = seed_corpus.texts[::6]
     labels = seed_corpus.labels[::6]
