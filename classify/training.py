@@ -25,6 +25,8 @@ OPENING_CHARACTERS = 700  # opening-only copies keep about this much text
 WHOLE_FORMS = frozenset({"press"})  # meta.form of articles read whole: no opening copy
 # Weight of the document-level probability in a topic's score (the best passage's has the rest).
 DOC_WEIGHT = 0.5
+# Documents with line labels needed before a line model labels the lines of the others.
+MIN_LINE_LABELLED_DOCUMENTS = 50
 
 
 def build_classifier(**params) -> ArticleClassifier:
@@ -158,14 +160,16 @@ def _out_of_fold_topics(estimator: ArticleClassifier, docs, labels, groups, fold
 def passage_examples(corpus: Corpus, base: ArticleClassifier) -> tuple[list[list[str]], list[list[list[str]]]]:
     """Each document's lines (:func:`~classify.corpus.reader.passage_lines`) and their topic lists.
 
-    Lines labelled in the corpus (``paragraph_topics``) keep their labels; the others are labelled
-    from ``base``, a document-level model, by :func:`~classify.model.passages.weak_passage_labels`.
+    Lines labelled in the corpus (``paragraph_topics``) keep their labels; the others are labelled by
+    :func:`~classify.model.passages.weak_passage_labels` from the scores of a line model
+    (:func:`line_labeller`) when enough documents label their lines, else from ``base``, a
+    document-level model.
     """
-    classes = base.classes_by_field[TOPICS_FIELD]
     lines = [[normalize(line) for line in passage_lines(doc.text)] for doc in corpus.documents]
     unlabelled = [i for i, doc in enumerate(corpus.documents) if doc.passage_labels is None]
     flat = [line for i in unlabelled for line in lines[i]]
-    proba = base.predict_proba_fields([as_passage(line) for line in flat])[TOPICS_FIELD] if flat else None
+    classes = [str(c) for c in base.classes_by_field[TOPICS_FIELD]]
+    proba = _line_scores(corpus, lines, base, classes, flat) if flat else None
     labels: list[list[list[str]]] = []
     start = 0
     for doc, doc_lines in zip(corpus.documents, lines):
@@ -176,6 +180,38 @@ def passage_examples(corpus: Corpus, base: ArticleClassifier) -> tuple[list[list
         start += len(doc_lines)
         labels.append(weak_passage_labels(block, doc.labels[TOPICS_FIELD], classes))
     return lines, labels
+
+
+def line_labeller(corpus: Corpus, lines: list[list[str]], estimator: ArticleClassifier) -> ArticleClassifier | None:
+    """A line-level topic model fitted on the lines the corpus labels, or None when too few documents do.
+
+    Measured on the shipped corpus (docs/active-learning.md, ``scripts/dev_active.py --weak-labels``): it
+    places a document's topics on the right lines far more often than a document-level model scoring
+    lines, which learns that an office's name goes with every sector its reviews list.
+    """
+    labelled = [i for i, doc in enumerate(corpus.documents) if doc.passage_labels is not None]
+    if len(labelled) < MIN_LINE_LABELLED_DOCUMENTS:
+        return None
+    texts = [as_passage(line) for i in labelled for line in lines[i]]
+    targets = [{TOPICS_FIELD: list(topics)} for i in labelled for topics in corpus.documents[i].passage_labels]
+    if len({t for row in targets for t in row[TOPICS_FIELD]}) < 2:
+        return None
+    return clone(estimator).set_params(min_coverage=0.0, threshold_folds=1).fit(texts, targets)
+
+
+def _line_scores(corpus: Corpus, lines, base: ArticleClassifier, classes: list[str], flat: list[str]) -> np.ndarray:
+    """Topic scores of the unlabelled lines ``flat`` (columns ``classes``): the line model's where it
+    knows the topic, the document-level model's for topics only unlabelled documents have."""
+    passages = [as_passage(line) for line in flat]
+    proba = base.predict_proba_fields(passages)[TOPICS_FIELD]
+    labeller = line_labeller(corpus, lines, base)
+    if labeller is not None:
+        known = [str(c) for c in labeller.classes_by_field[TOPICS_FIELD]]
+        line_proba = labeller.predict_proba_fields(passages)[TOPICS_FIELD]
+        for j, topic in enumerate(classes):
+            if topic in known:
+                proba[:, j] = line_proba[:, known.index(topic)]
+    return proba
 
 
 def opening_copies(

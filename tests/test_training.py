@@ -95,3 +95,36 @@ def test_opening_copies_keep_the_first_lines_their_topics_and_group_but_not_pres
     kept = len(lines[0]) + len(lines[1]) + len(lines[2])
     assert kept - len(lines[2]) < OPENING_CHARACTERS <= kept  # lines up to the size, then stop
     assert docs[0].title == "Sở TT&TT tổng kết năm 2023" and "99%" not in " ".join(docs[0].paragraphs)
+
+
+def _line_topic_f1(documents, labels) -> float:
+    """F1 of the (line, topic) pairs ``labels`` give, for each document's own topics, against its
+    ``paragraph_topics``."""
+    right = wrong = missed = 0
+    for doc, guessed in zip(documents, labels):
+        for topic in doc.labels["topics"]:
+            gold = {j for j, topics in enumerate(doc.passage_labels) if topic in topics}
+            weak = {j for j, topics in enumerate(guessed) if topic in topics}
+            right, wrong, missed = right + len(weak & gold), wrong + len(weak - gold), missed + len(gold - weak)
+    return 2 * right / (2 * right + wrong + missed)
+
+
+def test_lines_of_documents_labelled_whole_are_labelled_by_a_line_model(seed_corpus):
+    from dataclasses import replace
+
+    from classify.training import passage_examples
+
+    labelled, whole = seed_corpus.documents[:240], seed_corpus.documents[600:660]
+    stripped = [replace(doc, passage_labels=None) for doc in whole]  # as a user's corrections come
+    corpus = Corpus([*labelled, *stripped], seed_corpus.label_fields, "mixed")
+    base = ArticleClassifier(threshold_folds=1).fit(prepare_corpus(corpus), corpus.labels)
+    _, labels = passage_examples(corpus, base)
+    assert labels[:240] == [doc.passage_labels for doc in labelled]  # given line labels are kept
+    with_line_model = _line_topic_f1(whole, labels[240:])
+
+    # Under 50 line-labelled documents there is no line model: the document-level model scores the lines.
+    few = Corpus([*labelled[:49], *stripped], seed_corpus.label_fields, "few")
+    _, fallback = passage_examples(few, base)
+    with_document_model = _line_topic_f1(whole, fallback[49:])
+    assert with_line_model > 0.8
+    assert with_line_model > with_document_model + 0.05, (with_line_model, with_document_model)
