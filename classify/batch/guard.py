@@ -60,8 +60,9 @@ def _check_folder(out: Path, resolved: Path, name: str, folder: Path) -> None:
 def own_files(output: str) -> frozenset[str]:
     """Absolute paths of the files a run on ``output`` writes (not counted as unread inputs)."""
     from classify.batch.lock import lock_path
-    from classify.batch.output import partial_paths
+    from classify.batch.output import partial_paths, run_record_path
 
     if output == "-":
         return frozenset()
-    return frozenset(os.path.abspath(p) for p in (output, *partial_paths(output), lock_path(output)))
+    written = (output, *partial_paths(output), run_record_path(output), lock_path(output))
+    return frozenset(os.path.abspath(p) for p in written)

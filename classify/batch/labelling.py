@@ -298,7 +298,7 @@ def label_files(
     """
     from classify.batch.guard import check_output_target, own_files
     from classify.batch.lock import OutputLock
-    from classify.batch.output import OutputError, detect_format, open_writer
+    from classify.batch.output import OutputError, detect_format, open_writer, run_record_path
     from classify.batch.previous import describe_run
     from classify.batch.progress import ProgressBar
     from classify.errors import InputError
@@ -321,9 +321,14 @@ def label_files(
     source_options.update(max_bytes=max_bytes, encoding=encoding)
     # Everything is checked before anything is created: a bad model leaves no empty partial file.
     preload = scheduler is None and (jobs == 1 or _forks(jobs))
-    run = describe_run(
-        _model_sha256(model_path, trust, preload), inputs, sentences=sentences, format=fmt, **source_options
-    )
+    model_sha256 = _model_sha256(model_path, trust, preload)
+    run = describe_run(model_sha256, inputs, model_path=model_path, sentences=sentences, format=fmt, **source_options)
+    if update and output != "-" and Path(output).exists() and not run_record_path(output).exists():
+        print(
+            f"classify: {output}: no {run_record_path(output).name} says which model wrote it; "
+            "the new records are this model's",
+            file=sys.stderr,
+        )
     client = _connect(scheduler, functools.partial(_warm_up, model_path, trust))
     try:
         with OutputLock(output) if output != "-" else contextlib.nullcontext():

@@ -328,6 +328,9 @@ class RecordWriter:
         if self._handle is None:
             self._open()  # no document at all: an empty output (CSV: the header) all the same
         self._handle.close()
+        record = run_record_path(self.path)
+        # Never a record naming another run's model: gone before the output changes, rewritten after.
+        record.unlink(missing_ok=True)
         if self.fmt == "xlsx":
             from classify.batch.workbook import partial_records, write_workbook
 
@@ -335,12 +338,22 @@ class RecordWriter:
             self.partial.unlink()
         else:
             os.replace(self.partial, self.path)
+        if self.run is not None:
+            text = json.dumps({"run": self.run, "records": self.done}, ensure_ascii=False, indent=1)
+            atomic_write(record, lambda handle: handle.write(text + "\n"), mode="w")
         self.checkpoint.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Close without finishing (the partial output stays for ``--resume``)."""
         if self.path is not None and self._handle is not None and not self._handle.closed:
             self._handle.close()
+
+
+def run_record_path(output: str | Path) -> Path:
+    """Where a finished run describes itself (model sha256, options: :func:`~classify.batch.previous.describe_run`),
+    so that ``--update`` can refuse to add another model's records to the output."""
+    path = Path(output)
+    return path.with_name(path.name + ".run.json")
 
 
 def partial_paths(output: str | Path) -> tuple[Path, Path]:
@@ -417,6 +430,7 @@ def open_writer(
     if update:
         if not path.exists():
             return RecordWriter(path, fmt, mode="update", done_ids=set(), **options)
+        check_same_run(path, _finished_run(path), run, inputs=False)
         ids = output_ids(path, fmt)
         last_id = ids[-1] if ids else None
         return RecordWriter(path, fmt, len(ids), last_id, mode="update", base=path, done_ids=set(ids), **options)
@@ -430,6 +444,14 @@ def open_writer(
             "or --force to overwrite"
         )
     return RecordWriter(path, fmt, **options)
+
+
+def _finished_run(path: Path) -> dict | None:
+    """The description a finished ``path`` was written with, or None when it has no readable record."""
+    try:
+        return json.loads(run_record_path(path).read_text(encoding="utf-8")).get("run")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _read_checkpoint(partial: Path, checkpoint: Path, fmt: str) -> dict | None:

@@ -6,7 +6,9 @@ of its inputs (every file read: path, size and modification time). The descripti
 into the checkpoint of ``OUTPUT.partial``; ``--resume`` compares it with its own and refuses,
 in one line saying what differs, to append records made otherwise: an output never ends
 with two models' records. ``--update`` adds new documents by id (:func:`output_ids`), so only
-the model and options must match there, not the inputs.
+the model and options must match there, not the inputs. A finished run leaves its description in
+``OUTPUT.run.json`` (:func:`classify.batch.output.run_record_path`), so ``--update`` checks a finished
+output too; an output without one (written before runs recorded themselves) is added to with a note.
 """
 
 from __future__ import annotations
@@ -59,20 +61,25 @@ def input_fingerprint(inputs: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-def describe_run(model_sha256: str, inputs: Sequence[str], **options) -> dict:
+def describe_run(model_sha256: str, inputs: Sequence[str], *, model_path: str | None = None, **options) -> dict:
     """The description of a run kept in its checkpoint.
 
     Parameters
     ----------
     model_sha256 : str
     inputs : sequence of str
+    model_path : str, optional
+        The model file, named in a refusal so the user can give it again (not compared).
     **options
         The values of :data:`RECORD_OPTIONS`.
     """
     unknown = set(options) - set(RECORD_OPTIONS)
     if unknown:
         raise ValueError(f"not options that change records: {', '.join(sorted(unknown))}")
-    return {"model_sha256": model_sha256, "options": options, "inputs": input_fingerprint(inputs)}
+    run = {"model_sha256": model_sha256, "options": options, "inputs": input_fingerprint(inputs)}
+    if model_path is not None:
+        run["model"] = os.path.abspath(model_path)
+    return run
 
 
 def check_same_run(partial: Path, saved: dict | None, current: dict | None, *, inputs: bool = True) -> None:
@@ -86,7 +93,8 @@ def check_same_run(partial: Path, saved: dict | None, current: dict | None, *, i
         Descriptions from :func:`describe_run`; nothing is compared when either is None
         (a checkpoint written before runs were described, or a caller that gave none).
     inputs : bool
-        Compare the inputs' fingerprints too (``--resume``; not ``--update``).
+        Compare the inputs' fingerprints too (``--resume``; not ``--update``, which also checks a
+        finished output against the description its run left in ``OUTPUT.run.json``).
 
     Raises
     ------
@@ -98,7 +106,8 @@ def check_same_run(partial: Path, saved: dict | None, current: dict | None, *, i
     differences = []
     if saved.get("model_sha256") != current.get("model_sha256"):
         before, now = str(saved.get("model_sha256"))[:12], str(current.get("model_sha256"))[:12]
-        differences.append(f"the model (sha256 {before}… then, {now}… now)")
+        which = f"{saved['model']}, " if saved.get("model") else ""
+        differences.append(f"the model ({which}sha256 {before}… then, {now}… now)")
     old, new = saved.get("options", {}), current.get("options", {})
     for key, flag in RECORD_OPTIONS.items():
         before, now = old.get(key, _OPTION_DEFAULTS.get(key)), new.get(key, _OPTION_DEFAULTS.get(key))
@@ -108,11 +117,12 @@ def check_same_run(partial: Path, saved: dict | None, current: dict | None, *, i
         differences.append("the inputs (files added, removed or changed since)")
     if differences:
         # Only the inputs changed (articles added to a folder): continuing by id is safe.
-        advice = (
-            "use --update to go on with the documents not yet labelled"
-            if len(differences) == 1 and inputs and saved.get("inputs") != current.get("inputs")
-            else "run the same command as before"
-        )
+        if len(differences) == 1 and inputs and saved.get("inputs") != current.get("inputs"):
+            advice = "use --update to go on with the documents not yet labelled"
+        elif inputs:
+            advice = "run the same command as before"
+        else:  # a finished output --update would add to
+            advice = "add to it with the model and options it was written with, or write another output"
         raise OutputError(
             f"{partial}: was written with other settings: {'; '.join(differences)}; "
             f"{advice}, or use --force to start over"

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, SEEDS, classify_cli
@@ -67,7 +68,10 @@ def test_a_second_run_on_the_same_output_exits_at_once_naming_the_first(tmp_path
     first.stdin.close()
     assert first.wait(timeout=300) == 0, first.stderr.read()
     assert _ids(out) == [json.loads(line)["id"] for line in lines]  # the first run's records, all, once, in order
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mix.jsonl"]  # no partial, checkpoint or lock
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "mix.jsonl",
+        "mix.jsonl.run.json",
+    ]  # no partial, checkpoint or lock
 
 
 def test_a_killed_runs_lock_is_not_stale_and_resume_refuses_other_settings(tmp_path):
@@ -90,14 +94,14 @@ def test_a_killed_runs_lock_is_not_stale_and_resume_refuses_other_settings(tmp_p
     ]
     model = str(FIXTURES / "model-0.1.0.joblib")
     other = subprocess.run([*command, "--resume", "--model", model, "--max-bytes", "50000"], capture_output=True)
-    assert other.returncode == 2 and b"the model (sha256 " in other.stderr
+    assert other.returncode == 2 and b"classify-default-v1.joblib, sha256 " in other.stderr
     assert b"; --max-bytes (10000000 then, 50000 now); " in other.stderr
     assert partial.read_bytes() == kept  # refusals change nothing
 
     resumed = subprocess.run([*command, "--resume"], capture_output=True, input=everything)
     assert resumed.returncode == 0, resumed.stderr
     assert _ids(out) == [json.loads(line)["id"] for line in lines]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mix.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mix.jsonl", "mix.jsonl.run.json"]
 
 
 def test_resume_of_a_complete_output_says_when_it_does_not_match_the_inputs(tmp_path):
@@ -147,4 +151,43 @@ def test_update_labels_only_the_new_documents_and_appends_them(tmp_path, suffix)
     from classify.batch.previous import output_ids
 
     assert output_ids(out, "csv" if suffix.startswith("csv") else "jsonl") == ["s0", "s1", "s2", "s3", "s1", "s4", "s5"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.jsonl", out.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.jsonl", out.name, f"{out.name}.run.json"]
+
+
+def test_update_refuses_to_add_another_models_records_to_a_finished_output(tmp_path):
+    folder = _folder(tmp_path, 3)
+    out = tmp_path / "nhan.jsonl"
+    command = classify_cli("label", str(folder), "-o", str(out))
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    record = tmp_path / "nhan.jsonl.run.json"
+    written = json.loads(record.read_text(encoding="utf-8"))
+    assert written["records"] == 3 and len(written["run"]["model_sha256"]) == 64
+    (folder / "moi.txt").write_text((SEEDS / "000_bb1379ce06b94f8d.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    before = out.read_bytes()
+
+    model = str(FIXTURES / "model-0.1.0.joblib")
+    other = subprocess.run([*command, "--update", "--model", model, "--sentences", "2"], capture_output=True, text=True)
+    assert other.returncode == 2
+    (line,) = other.stderr.splitlines()
+    shipped = Path(written["run"]["model"])
+    assert shipped.name == "classify-default-v1.joblib"  # named, so the user can give it as --model
+    assert line.startswith(f"classify: {out}: was written with other settings: the model ({shipped}, sha256 ")
+    assert line.endswith(
+        "; --sentences (3 then, 2 now); add to it with the model and options it was written with, "
+        "or write another output, or use --force to start over"
+    )
+    assert out.read_bytes() == before and json.loads(record.read_text(encoding="utf-8")) == written
+
+    same = subprocess.run([*command, "--update"], capture_output=True, text=True)
+    assert same.returncode == 0, same.stderr
+    assert len(_ids(out)) == 4 and json.loads(record.read_text(encoding="utf-8"))["records"] == 4
+
+    # An output written before runs recorded themselves: added to, with a note.
+    record.unlink()
+    (folder / "moi2.txt").write_text((SEEDS / "001_386e69e4c1171e84.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    old = subprocess.run([*command, "--update"], capture_output=True, text=True)
+    assert old.returncode == 0, old.stderr
+    assert f"classify: {out}: no nhan.jsonl.run.json says which model wrote it; the new records are this model's" in (
+        old.stderr.splitlines()
+    )
+    assert len(_ids(out)) == 5 and record.exists()

@@ -30,7 +30,13 @@ def test_label_to_xlsx_writes_a_workbook_with_the_csv_columns_and_vietnamese_lab
         result = subprocess.run(classify_cli("label", str(source), "-o", str(target), "--quiet"), capture_output=True)
         assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:2] == b"PK"  # a zip archive, as every .xlsx
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.jsonl", "nhan.jsonl", "nhan.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "export.jsonl",
+        "nhan.jsonl",
+        "nhan.jsonl.run.json",
+        "nhan.xlsx",
+        "nhan.xlsx.run.json",
+    ]
 
     sheet, header, rows = _rows(out)
     assert sheet.freeze_panes == "A2"
