@@ -26,6 +26,7 @@ from pathlib import Path
 from classify.atomic import atomic_write
 from classify.errors import OutputError
 from classify.model.taxonomy import display_name
+from classify.spreadsheet import first_sheet
 
 __all__ = ["write_workbook", "workbook_ids", "workbook_columns", "SHEET_TITLE", "MAX_CELL_CHARS"]
 
@@ -98,18 +99,9 @@ def _base_rows(base: Path | None) -> tuple[list[str], list[dict]]:
     """Header and rows (as dicts) of the finished workbook an ``--update`` adds to."""
     if base is None:
         return [], []
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(base, read_only=True)
-    except Exception as exc:  # openpyxl raises zip, XML and key errors alike
-        raise OutputError(f"{base}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(c) for c in next(rows, ()) if c is not None]
+    with first_sheet(base, OutputError) as (cells, rows):
+        header = [str(c) for c in cells if c is not None]
         return header, [dict(zip(header, row)) for row in rows]
-    finally:
-        book.close()
 
 
 def write_workbook(path: str | Path, records: Callable[[], Iterable[dict]], *, base: Path | None = None) -> int:

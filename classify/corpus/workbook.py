@@ -26,6 +26,7 @@ from pathlib import Path, PurePath
 
 from classify.errors import CorpusError, InputError
 from classify.model.taxonomy import DISPLAY_NAMES
+from classify.spreadsheet import first_sheet
 from classify.text.html import html_to_text
 from classify.text.reading import AUTO, read_text_file
 
@@ -107,16 +108,9 @@ def workbook_records(folder: Path, *, encoding: str = AUTO) -> Iterator[tuple[st
         Naming the workbook and row: unreadable workbook, missing columns, a row whose article
         is not in the folder or cannot be read, two label columns that disagree.
     """
-    from openpyxl import load_workbook
-
     book_path = folder / WORKBOOK_FILE
-    try:
-        book = load_workbook(book_path, read_only=True)
-    except Exception as exc:  # openpyxl raises zip, XML and key errors alike
-        raise CorpusError(f"{book_path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+    with first_sheet(book_path, CorpusError) as (cells, rows):
+        header = [str(c).strip() if c is not None else "" for c in cells]
         if "source" not in header or not ({"event_type", "event_type_vi"} & set(header)):
             raise CorpusError(
                 f"{book_path}: expected the columns of `classify label -o {WORKBOOK_FILE}` "
@@ -149,5 +143,3 @@ def workbook_records(folder: Path, *, encoding: str = AUTO) -> Iterator[tuple[st
             if title:
                 record["title"] = title
             yield where, record, text
-    finally:
-        book.close()
