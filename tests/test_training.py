@@ -128,3 +128,27 @@ def test_lines_of_documents_labelled_whole_are_labelled_by_a_line_model(seed_cor
     with_document_model = _line_topic_f1(whole, fallback[49:])
     assert with_line_model > 0.8
     assert with_line_model > with_document_model + 0.05, (with_line_model, with_document_model)
+
+
+def test_a_topic_no_line_label_has_is_placed_by_the_document_model(seed_corpus):
+    from dataclasses import replace
+
+    import numpy as np
+
+    from classify.model.passages import as_passage
+    from classify.training import passage_examples
+
+    labelled = seed_corpus.documents[:60]
+    # A topic the user added: only their articles labelled whole have it.
+    added = [
+        replace(doc, passage_labels=None, labels={**doc.labels, "topics": ["local_news"]})
+        for doc in seed_corpus.documents[700:710]
+    ]
+    corpus = Corpus([*labelled, *added], seed_corpus.label_fields, "mixed")
+    base = ArticleClassifier(threshold_folds=1).fit(prepare_corpus(corpus), corpus.labels)
+    lines, labels = passage_examples(corpus, base)
+    column = list(base.classes_by_field["topics"]).index("local_news")
+    for doc_lines, doc_labels in zip(lines[60:], labels[60:]):
+        scores = base.predict_proba_fields([as_passage(line) for line in doc_lines])["topics"][:, column]
+        placed = {j for j, topics in enumerate(doc_labels) if "local_news" in topics}
+        assert placed == set(np.flatnonzero(scores >= 0.5)) | {int(np.argmax(scores))}
