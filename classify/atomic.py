@@ -10,7 +10,7 @@ from typing import Any
 
 from classify.errors import OutputError
 
-__all__ = ["atomic_write", "blocking_file"]
+__all__ = ["atomic_write", "blocking_file", "remove_stale_temporaries"]
 
 
 def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
@@ -44,6 +44,31 @@ def atomic_write(path: str | Path, write: Any, mode: str = "wb") -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
+
+
+def remove_stale_temporaries(path: str | Path) -> list[Path]:
+    """Remove the temporary files :func:`atomic_write` left next to ``path`` when killed mid-write.
+
+    Only for a caller that knows no other process is writing ``path`` (it holds the output's lock).
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    path = Path(path)
+    removed = []
+    for candidate in path.parent.glob(f".{_glob_escape(path.name)}.*.tmp"):
+        middle = candidate.name[len(path.name) + 2 : -len(".tmp")]
+        if len(middle) == 12 and all(c in "0123456789abcdef" for c in middle):
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed
+
+
+def _glob_escape(name: str) -> str:
+    """``name`` with the characters :meth:`Path.glob` treats as wildcards escaped."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def _create_temporary(path: Path) -> tuple[int, Path]:

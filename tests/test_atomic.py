@@ -65,3 +65,19 @@ def test_a_new_file_gets_the_permissions_of_the_umask_and_a_replaced_file_keeps_
         assert mode(shared) == 0o640 and shared.read_bytes() == b"retrained"
     finally:
         os.umask(previous)
+
+
+def test_remove_stale_temporaries_removes_only_what_atomic_write_leaves_for_that_file(tmp_path):
+    from classify.atomic import remove_stale_temporaries
+
+    target = tmp_path / "nhãn [1].jsonl"
+    left = tmp_path / ".nhãn [1].jsonl.a1b2c3d4e5f6.tmp"
+    kept = [
+        tmp_path / ".nhãn [1].jsonl.notes.tmp",  # not 12 hex digits
+        tmp_path / ".other.jsonl.a1b2c3d4e5f6.tmp",  # another file's
+        tmp_path / "nhãn [1].jsonl",
+    ]
+    for path in (left, *kept):
+        path.write_text("x", encoding="utf-8")
+    assert remove_stale_temporaries(target) == [left]
+    assert sorted(tmp_path.iterdir()) == sorted(kept)

@@ -296,6 +296,7 @@ def label_files(
     ValueError
         ``jobs``, ``chunk_size`` or ``sentences`` under 1.
     """
+    from classify.atomic import remove_stale_temporaries
     from classify.batch.guard import check_output_target, own_files
     from classify.batch.lock import OutputLock
     from classify.batch.output import OutputError, detect_format, open_writer, run_record_path
@@ -332,6 +333,8 @@ def label_files(
     client = _connect(scheduler, functools.partial(_warm_up, model_path, trust))
     try:
         with OutputLock(output) if output != "-" else contextlib.nullcontext():
+            for own in own_files(output):  # a killed run's half-written checkpoint or record: only ours
+                remove_stale_temporaries(own)
             docs = iter_documents(inputs, **source_options, ignored=summary.ignored, exclude=own_files(output))
             if not (resume or update):  # a fresh run: its first document is read before anything is written
                 docs = _refuse_empty(docs, inputs, summary, allow_empty)

@@ -98,10 +98,13 @@ def test_a_killed_runs_lock_is_not_stale_and_resume_refuses_other_settings(tmp_p
     assert b"; --max-bytes (10000000 then, 50000 now); " in other.stderr
     assert partial.read_bytes() == kept  # refusals change nothing
 
+    # What a kill in the middle of writing a checkpoint leaves (atomic_write's temporary file).
+    (tmp_path / ".mix.jsonl.partial.ckpt.0123456789ab.tmp").write_text('{"records": 8', encoding="utf-8")
+    (tmp_path / ".mix.jsonl.notes.tmp").write_text("not ours", encoding="utf-8")
     resumed = subprocess.run([*command, "--resume"], capture_output=True, input=everything)
     assert resumed.returncode == 0, resumed.stderr
     assert _ids(out) == [json.loads(line)["id"] for line in lines]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mix.jsonl", "mix.jsonl.run.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".mix.jsonl.notes.tmp", "mix.jsonl", "mix.jsonl.run.json"]
 
 
 def test_resume_of_a_complete_output_says_when_it_does_not_match_the_inputs(tmp_path):
