@@ -40,13 +40,15 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_domain import score  # noqa: E402
 
-from classify.active.ranking import information_density, pick_diverse, uncertainty  # noqa: E402
+from classify.active.ranking import pick_diverse, uncertainty  # noqa: E402
 from classify.corpus.reader import Corpus, load_corpus, passage_lines  # noqa: E402
 from classify.model.passages import as_passage, weak_passage_labels  # noqa: E402
 from classify.text import normalize  # noqa: E402
@@ -66,6 +68,18 @@ def split(corpus: Corpus, seed: int) -> tuple[list[int], list[int], list[int]]:
     for i, g in enumerate(corpus.groups):
         out[part[g]].append(i)
     return out
+
+
+def information_density(features) -> np.ndarray:
+    """Mean cosine similarity of each row to the other rows (Settles & Craven 2008), in [0, 1]."""
+    from sklearn.preprocessing import normalize
+
+    rows = normalize(features)
+    m = rows.shape[0]
+    if m < 2:
+        return np.zeros(m)
+    total = np.asarray(rows @ np.asarray(rows.sum(axis=0)).ravel()).ravel()  # cosine to every row, itself too
+    return np.clip((total - 1.0 * (rows.getnnz(axis=1) > 0)) / (m - 1), 0.0, 1.0)
 
 
 def order(name: str, model, pool_docs, n: int) -> list[int]:
@@ -143,7 +157,6 @@ def main() -> int:
 
 def weak_labels(corpus: Corpus, folds: int = 5) -> int:
     """Print precision, recall and F1 of the (line, topic) pairs each scorer's weak labels give."""
-    import numpy as np
     from sklearn.model_selection import GroupKFold
 
     docs = prepare_corpus(corpus)

@@ -27,7 +27,7 @@ import numpy as np
 from classify.model.passages import rescale_to_half
 from classify.model.prediction import Prediction
 
-__all__ = ["Uncertainty", "uncertainty", "why", "pick_diverse", "information_density", "NEAR_THRESHOLD"]
+__all__ = ["Uncertainty", "uncertainty", "why", "pick_diverse", "NEAR_THRESHOLD"]
 
 # A topic whose (rescaled) score is within this distance of 0.5 is named in "why" as near its threshold.
 NEAR_THRESHOLD = 0.2
@@ -135,11 +135,15 @@ def pick_diverse(features, scores: Sequence[float], n: int) -> list[int]:
         Row indices in the order picked: the most informative first, then at each step the row
         maximising ``score × (1 - max cosine to the rows picked so far)``; ties go to the earlier row.
     """
+    import scipy.sparse as sp
+
     m = len(scores)
     n = min(n, m)
     if n <= 0:
         return []
-    rows = _unit_rows(features)
+    rows = sp.csr_matrix(features, dtype=np.float64)
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    rows = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ rows
     info = np.asarray(scores, dtype=np.float64)
     closest = np.zeros(m)
     taken = np.zeros(m, dtype=bool)
@@ -153,34 +157,3 @@ def pick_diverse(features, scores: Sequence[float], n: int) -> list[int]:
         similarity = np.asarray((rows @ rows[best].T).todense()).ravel()
         closest = np.maximum(closest, similarity)
     return picked
-
-
-def _unit_rows(features):
-    import scipy.sparse as sp
-
-    rows = sp.csr_matrix(features, dtype=np.float64)
-    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
-    return sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ rows
-
-
-def information_density(features) -> np.ndarray:
-    """Mean cosine similarity of each row to the other rows (Settles & Craven 2008).
-
-    Parameters
-    ----------
-    features : sparse matrix or ndarray, shape (m, d)
-
-    Returns
-    -------
-    ndarray, shape (m,)
-        In [0, 1]; 0 for a single row. High for an article typical of the candidates, low for an
-        outlier (a page unlike the others, such as one made mostly of portal clutter).
-    """
-    rows = _unit_rows(features)
-    m = rows.shape[0]
-    if m < 2:
-        return np.zeros(m)
-    # Sum of cosines to every row = row . (sum of rows), minus the row's cosine with itself.
-    total = np.asarray(rows @ np.asarray(rows.sum(axis=0)).ravel()).ravel()
-    self_similarity = np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
-    return np.clip((total - self_similarity) / (m - 1), 0.0, 1.0)
