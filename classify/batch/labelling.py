@@ -324,17 +324,17 @@ def label_files(
     preload = scheduler is None and (jobs == 1 or _forks(jobs))
     model_sha256 = _model_sha256(model_path, trust, preload)
     run = describe_run(model_sha256, inputs, model_path=model_path, sentences=sentences, format=fmt, **source_options)
-    if update and output != "-" and Path(output).exists() and not run_record_path(output).exists():
-        print(
-            f"classify: {output}: no {run_record_path(output).name} says which model wrote it; "
-            "the new records are this model's",
-            file=sys.stderr,
-        )
     client = _connect(scheduler, functools.partial(_warm_up, model_path, trust))
     try:
         with OutputLock(output) if output != "-" else contextlib.nullcontext():
             for own in own_files(output):  # a killed run's half-written checkpoint or record: only ours
                 remove_stale_temporaries(own)
+            if update and output != "-" and Path(output).exists() and not run_record_path(output).exists():
+                print(
+                    f"classify: {output}: no {run_record_path(output).name} says which model wrote it; "
+                    "the new records are this model's",
+                    file=sys.stderr,
+                )
             docs = iter_documents(inputs, **source_options, ignored=summary.ignored, exclude=own_files(output))
             if not (resume or update):  # a fresh run: its first document is read before anything is written
                 docs = _refuse_empty(docs, inputs, summary, allow_empty)
