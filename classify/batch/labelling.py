@@ -299,7 +299,7 @@ def label_files(
     from classify.atomic import remove_stale_temporaries
     from classify.batch.guard import check_output_target, own_files
     from classify.batch.lock import OutputLock
-    from classify.batch.output import OutputError, detect_format, open_writer, run_record_path
+    from classify.batch.output import OutputError, detect_format, finished_run, open_writer, run_record_path
     from classify.batch.previous import describe_run
     from classify.batch.progress import ProgressBar
     from classify.errors import InputError
@@ -329,9 +329,9 @@ def label_files(
         with OutputLock(output) if output != "-" else contextlib.nullcontext():
             for own in own_files(output):  # a killed run's half-written checkpoint or record: only ours
                 remove_stale_temporaries(own)
-            if update and output != "-" and Path(output).exists() and not run_record_path(output).exists():
+            if update and output != "-" and Path(output).exists() and finished_run(output) is None:
                 print(
-                    f"classify: {output}: no {run_record_path(output).name} says which model wrote it; "
+                    f"classify: {output}: no readable {run_record_path(output).name} says which model wrote it; "
                     "the new records are this model's",
                     file=sys.stderr,
                 )

@@ -430,7 +430,7 @@ def open_writer(
     if update:
         if not path.exists():
             return RecordWriter(path, fmt, mode="update", done_ids=set(), **options)
-        check_same_run(path, _finished_run(path), run, inputs=False)
+        check_same_run(path, finished_run(path), run, inputs=False)
         ids = output_ids(path, fmt)
         last_id = ids[-1] if ids else None
         return RecordWriter(path, fmt, len(ids), last_id, mode="update", base=path, done_ids=set(ids), **options)
@@ -446,7 +446,7 @@ def open_writer(
     return RecordWriter(path, fmt, **options)
 
 
-def _finished_run(path: Path) -> dict | None:
+def finished_run(path: str | Path) -> dict | None:
     """The description a finished ``path`` was written with, or None when it has no readable record."""
     try:
         return json.loads(run_record_path(path).read_text(encoding="utf-8")).get("run")

@@ -185,12 +185,13 @@ def test_update_refuses_to_add_another_models_records_to_a_finished_output(tmp_p
     assert same.returncode == 0, same.stderr
     assert len(_ids(out)) == 4 and json.loads(record.read_text(encoding="utf-8"))["records"] == 4
 
-    # An output written before runs recorded themselves: added to, with a note.
-    record.unlink()
+    # An output written before runs recorded themselves, or whose record is damaged: added to, with a note.
+    record.write_text('{"run": {"model_sha', encoding="utf-8")
     (folder / "moi2.txt").write_text((SEEDS / "001_386e69e4c1171e84.txt").read_text(encoding="utf-8"), encoding="utf-8")
     old = subprocess.run([*command, "--update"], capture_output=True, text=True)
     assert old.returncode == 0, old.stderr
-    assert f"classify: {out}: no nhan.jsonl.run.json says which model wrote it; the new records are this model's" in (
-        old.stderr.splitlines()
+    assert (
+        f"classify: {out}: no readable nhan.jsonl.run.json says which model wrote it; the new records are this model's"
+        in (old.stderr.splitlines())
     )
     assert len(_ids(out)) == 5 and record.exists()
