@@ -194,7 +194,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.data, label_fields=list(model.label_fields), encoding=args.encoding)
     if args.without_ambiguous:
         corpus = corpus.without(lambda doc: doc.meta.get("ambiguous_event") is True)
-    ignore = _maybe_labels(args.data, corpus, model, args.encoding) if args.ignore_maybe else None
+    ignore = _maybe_labels(corpus, model) if args.ignore_maybe else None
     result = evaluate_model(model, corpus, ignore=ignore)
     for line in unknown_label_lines(result, args.data):
         print(f"classify: warning: {line}", file=sys.stderr)
@@ -209,20 +209,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _maybe_labels(data: str, corpus, model, encoding: str) -> dict[str, list[list[str]]]:
-    """``{field: [labels per document]}`` from the ``<field>_maybe`` lists of the corpus records."""
-    from classify.corpus.reader import load_corpus
-    from classify.errors import CorpusError
-
-    wanted = [f"{name}_maybe" for name, kind in model.label_fields.items() if kind == "multi"]
-    try:
-        maybe = load_corpus(data, label_fields=wanted, encoding=encoding)
-    except CorpusError:
-        raise CorpusError(
-            f"{data}: --ignore-maybe needs a {' or '.join(map(repr, wanted))} list in every record"
-        ) from None
-    by_id = {doc.id: doc.labels for doc in maybe.documents}
-    return {name[: -len("_maybe")]: [by_id[doc.id][name] for doc in corpus.documents] for name in wanted}
+def _maybe_labels(corpus, model) -> dict[str, list[list[str]]]:
+    """``{field: [labels per document]}``: each record's ``<field>_maybe`` list (none when it has none)."""
+    multi = [name for name, kind in model.label_fields.items() if kind == "multi"]
+    return {name: [doc.unsure.get(name, []) for doc in corpus.documents] for name in multi}
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:

@@ -66,17 +66,24 @@ def cross_validate(
             f"{corpus.source}: cross-validation needs at least 2 groups of articles, found {len(set(groups))}"
         )
     predicted: list[dict | None] = [None] * len(docs)
-    labels = corpus.labels
+    labels, unsure = corpus.labels, corpus.unsure
     for k, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=n_splits).split(np.zeros(len(docs)), groups=groups)):
         model = clone(estimator).fit(
-            [docs[i] for i in train_idx], [labels[i] for i in train_idx], groups=[groups[i] for i in train_idx]
+            [docs[i] for i in train_idx],
+            [labels[i] for i in train_idx],
+            groups=[groups[i] for i in train_idx],
+            # only when some label is unsure: any estimator with fit(X, y, groups=) cross-validates
+            **({"unsure": [unsure[i] for i in train_idx]} if any(unsure) else {}),
         )
         for i, row in zip(test_idx, model.predict([docs[i] for i in test_idx])):
             predicted[i] = row
         if progress:
             progress(k + 1, n_splits)
     classes = {name: corpus.label_set(name) for name in corpus.label_fields}
-    return evaluate_labels(labels, predicted, corpus.label_fields, classes), predicted  # type: ignore[arg-type]
+    multi = [name for name, kind in corpus.label_fields.items() if kind == "multi"]
+    ignore = {name: [row.get(name, []) for row in unsure] for name in multi} if any(unsure) else None
+    metrics = evaluate_labels(labels, predicted, corpus.label_fields, classes, ignore=ignore)  # type: ignore[arg-type]
+    return metrics, predicted  # type: ignore[return-value]
 
 
 def train(
@@ -110,16 +117,18 @@ def train(
     estimator = clone(estimator) if estimator is not None else build_classifier()
     use_passages = evidence and corpus.label_fields.get(TOPICS_FIELD) == "multi"
     if not use_passages:
-        estimator.fit(docs, corpus.labels, groups=corpus.groups)
+        estimator.fit(docs, corpus.labels, groups=corpus.groups, unsure=corpus.unsure)
         summarizer = TextRankSummarizer(tokenizer=estimator.tokenizer).fit(docs)
         return ArticleModel(estimator, summarizer, summary_sentences=summary_sentences)
-    base = clone(estimator).fit(docs, corpus.labels, groups=corpus.groups)
+    base = clone(estimator).fit(docs, corpus.labels, groups=corpus.groups, unsure=corpus.unsure)
     lines, line_labels = passage_examples(corpus, base)
-    openings, opening_labels, opening_groups = opening_copies(corpus, lines, line_labels) if openings else ([], [], [])
-    estimator.fit([*docs, *openings], [*corpus.labels, *opening_labels], groups=[*corpus.groups, *opening_groups])
+    copies = opening_copies(corpus, lines, line_labels) if openings else ([], [], [], [])
+    openings, opening_labels, opening_groups, opening_unsure = copies
     all_docs = [*docs, *openings]
     all_groups = [*corpus.groups, *opening_groups]
     all_labels = [*corpus.labels, *opening_labels]
+    all_unsure = [*corpus.unsure, *opening_unsure]
+    estimator.fit(all_docs, all_labels, groups=all_groups, unsure=all_unsure)
     # Opening copies train no passage of their own; they make the thresholds hold for openings too.
     passage_head = fit_passage_topics(
         lambda: clone(estimator).set_params(min_coverage=0.0, threshold_folds=1),
@@ -129,14 +138,15 @@ def train(
         all_docs,
         [labels[TOPICS_FIELD] for labels in all_labels],
         all_groups,
-        doc_oof=_out_of_fold_topics(estimator, all_docs, all_labels, all_groups) if DOC_WEIGHT else None,
+        doc_oof=_out_of_fold_topics(estimator, all_docs, all_labels, all_groups, all_unsure) if DOC_WEIGHT else None,
         doc_weight=DOC_WEIGHT,
+        unsure=[row.get(TOPICS_FIELD, []) for row in all_unsure],
     )
     summarizer = TextRankSummarizer(tokenizer=estimator.tokenizer).fit(docs)
     return ArticleModel(estimator, summarizer, summary_sentences=summary_sentences, passage_topics=passage_head)
 
 
-def _out_of_fold_topics(estimator: ArticleClassifier, docs, labels, groups, folds: int = 5) -> np.ndarray:
+def _out_of_fold_topics(estimator: ArticleClassifier, docs, labels, groups, unsure, folds: int = 5) -> np.ndarray:
     """Out-of-fold document-level topic probabilities, on the grouped folds the passage head uses."""
     classes = sorted({t for row in labels for t in row[TOPICS_FIELD]})
     out = np.zeros((len(docs), len(classes)))
@@ -147,7 +157,7 @@ def _out_of_fold_topics(estimator: ArticleClassifier, docs, labels, groups, fold
         fold = (
             clone(estimator)
             .set_params(threshold_folds=1)
-            .fit([docs[i] for i in train_idx], [labels[i] for i in train_idx])
+            .fit([docs[i] for i in train_idx], [labels[i] for i in train_idx], unsure=[unsure[i] for i in train_idx])
         )
         have = [str(c) for c in fold.classes_by_field[TOPICS_FIELD]]
         proba = fold.predict_proba_fields([docs[i] for i in test_idx])[TOPICS_FIELD]
@@ -178,7 +188,8 @@ def passage_examples(corpus: Corpus, base: ArticleClassifier) -> tuple[list[list
             continue
         block = proba[start : start + len(doc_lines)]
         start += len(doc_lines)
-        labels.append(weak_passage_labels(block, doc.labels[TOPICS_FIELD], classes))
+        sure = [t for t in doc.labels[TOPICS_FIELD] if t not in doc.unsure.get(TOPICS_FIELD, ())]
+        labels.append(weak_passage_labels(block, sure, classes))
     return lines, labels
 
 
@@ -196,7 +207,8 @@ def line_labeller(corpus: Corpus, lines: list[list[str]], estimator: ArticleClas
     targets = [{TOPICS_FIELD: list(topics)} for i in labelled for topics in corpus.documents[i].passage_labels]
     if len({t for row in targets for t in row[TOPICS_FIELD]}) < 2:
         return None
-    return clone(estimator).set_params(min_coverage=0.0, threshold_folds=1).fit(texts, targets)
+    unsure = [corpus.documents[i].unsure for i in labelled for _ in corpus.documents[i].passage_labels]
+    return clone(estimator).set_params(min_coverage=0.0, threshold_folds=1).fit(texts, targets, unsure=unsure)
 
 
 def _line_scores(corpus: Corpus, lines, base: ArticleClassifier, classes: list[str], flat: list[str]) -> np.ndarray:
@@ -216,16 +228,17 @@ def _line_scores(corpus: Corpus, lines, base: ArticleClassifier, classes: list[s
 
 def opening_copies(
     corpus: Corpus, lines: list[list[str]], line_labels: list[list[list[str]]]
-) -> tuple[list[PreparedText], list[dict], list[str]]:
+) -> tuple[list[PreparedText], list[dict], list[str], list[dict]]:
     """Opening-only copies of the longer articles, the form most portal pages take.
 
     A copy keeps the lines up to about :data:`OPENING_CHARACTERS` characters (at least two); its topics
     are those of the lines it keeps, exactly when the corpus labels lines. It stays in its original's
-    cross-validation group. Articles written as national press (``"meta": {"form": "press"}``) get no
+    cross-validation group and is unsure of what its original is unsure of (returned last, as
+    :attr:`Corpus.unsure` is). Articles written as national press (``"meta": {"form": "press"}``) get no
     copy: such pages are read whole, and their copies cost event-type accuracy on full articles
     (docs/topics-from-evidence.md).
     """
-    docs, labels, groups = [], [], []
+    docs, labels, groups, unsure = [], [], [], []
     for doc, doc_lines, doc_line_labels in zip(corpus.documents, lines, line_labels):
         if doc.meta.get("form") in WHOLE_FORMS:
             continue
@@ -240,7 +253,8 @@ def opening_copies(
         docs.append(prepare("\n".join(doc_lines[:kept]), title=doc.title))
         labels.append(copy_labels)
         groups.append(doc.group)
-    return docs, labels, groups
+        unsure.append(doc.unsure)
+    return docs, labels, groups, unsure
 
 
 def save_trained(model: ArticleModel, path: str | Path, corpus: Corpus, cv_metrics: dict | None) -> dict:

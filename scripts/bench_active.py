@@ -11,7 +11,8 @@ For each of ``--seeds`` seeds, each set is shuffled and cut in two halves (strat
 the unlabelled pool, the other is held out as the test set. A base model is trained once on the shipped
 corpus (``seeds/``); then for each k, the k pool articles chosen by ``suggest``'s ranking (with the base
 model: uncertainty + diversity, :func:`classify.active.rank`) or k chosen at random (the same seed) are
-added with their gold labels, the model is retrained (``train(corpus, evidence=True)``, as ``classify
+added with their gold labels (their ``topics_maybe`` as unsure topics, as a reviewer who cannot decide
+marks them, see :mod:`classify.corpus.reader`), the model is retrained (``train(corpus, evidence=True)``, as ``classify
 train`` does) and scored on the test half: event macro-F1 and topic micro-F1 (``topics_maybe`` ignored).
 
 Prints a table (mean and standard deviation over seeds, and on how many seeds suggest beat random),
@@ -58,8 +59,18 @@ def split(sets: dict[str, list[dict]], seed: int) -> tuple[list[dict], list[dict
 
 
 def labelled(row: dict) -> LabelledDocument:
+    """A pool article as its reviewer would label it: the gold labels, and unsure of the topics the two
+    annotation passes disagreed on (``topics_maybe``), which training then leaves out for it."""
     labels = {"event_type": row["event_type"], "topics": sorted(set(row["topics"]))}
-    return LabelledDocument(id=row["id"], text=row["text"], title=None, labels=labels, group=f"pool:{row['id']}")
+    maybe = sorted(set(row.get("topics_maybe") or []))
+    return LabelledDocument(
+        id=row["id"],
+        text=row["text"],
+        title=None,
+        labels=labels,
+        group=f"pool:{row['id']}",
+        unsure={"topics": maybe} if maybe else {},
+    )
 
 
 class Trainer:

@@ -89,7 +89,7 @@ def test_opening_copies_keep_the_first_lines_their_topics_and_group_but_not_pres
         return LabelledDocument(id=form, text=text, title=None, labels=gold, group="g-" + form, meta={"form": form})
 
     corpus = Corpus([doc("portal"), doc("press")], {"event_type": "single", "topics": "multi"}, "t")
-    docs, copy_labels, groups = opening_copies(corpus, [lines, lines], [labels, labels])
+    docs, copy_labels, groups, _ = opening_copies(corpus, [lines, lines], [labels, labels])
     assert len(docs) == 1 and groups == ["g-portal"]  # the press article is read whole: no copy
     assert copy_labels == [{"event_type": "annual_review", "topics": ["post_telecom", "press_publishing"]}]
     kept = len(lines[0]) + len(lines[1]) + len(lines[2])

@@ -23,6 +23,11 @@ labels is explicit (``label_fields``) unless the corpus has no field outside the
 set; by default the taxonomy's fields (``event_type``, ``topics``) are the labels when present,
 so the ``url``, ``author`` or ``published`` columns of a CMS export never become heads.
 
+Unsure labels (optional): ``"topics_maybe": [...]`` lists topics the labeller could not decide
+(the convention of the real dev sets, where two annotators disagreed). Training neither teaches
+nor unteaches them on that article: the article is left out of those topics' heads and thresholds.
+Any multi-label field ``F`` may have its ``F_maybe``; a label in both counts as unsure.
+
 Passage labels (optional): ``"paragraph_topics": [[...], [], ...]`` gives the topics of
 each non-empty line of the text, in order (headline, date line, paragraphs, captions).
 Training uses them to learn which passages carry a topic; their union must equal the
@@ -52,6 +57,7 @@ __all__ = [
     "check_label_values",
     "PASSAGE_FIELD",
     "passage_lines",
+    "MAYBE_SUFFIX",
 ]
 
 PASSAGE_FIELD = "paragraph_topics"
@@ -63,6 +69,7 @@ TAXONOMY_FIELDS = tuple(DISPLAY_NAMES)  # the documented label fields: event_typ
 UNIQUE_SHARE = 0.5
 UNIQUE_MIN_DOCUMENTS = 10
 LABELS_FILE = "labels.jsonl"
+MAYBE_SUFFIX = "_maybe"  # ``topics_maybe``: the labels of ``topics`` the labeller was unsure of
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,9 @@ class LabelledDocument:
         The record's free-form ``meta`` object (year, place, kind ...), unused by training.
     passage_labels : list of list of str, optional
         Topics of each line of :func:`passage_lines` of ``text`` (``paragraph_topics``), when given.
+    unsure : dict
+        ``{field: [labels]}``: labels of a multi-label field the labeller could not decide
+        (``topics_maybe``); training leaves this article out of those labels' heads.
     """
 
     id: str
@@ -94,6 +104,7 @@ class LabelledDocument:
     group: str
     meta: dict = field(default_factory=dict)
     passage_labels: list[list[str]] | None = None
+    unsure: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -135,6 +146,11 @@ class Corpus:
         return [doc.labels for doc in self.documents]
 
     @property
+    def unsure(self) -> list[dict]:
+        """Unsure labels per document (``{field: [labels]}``, mostly empty), in corpus order."""
+        return [doc.unsure for doc in self.documents]
+
+    @property
     def groups(self) -> list[str]:
         """Cross-validation groups in corpus order."""
         return [doc.group for doc in self.documents]
@@ -156,7 +172,8 @@ class Corpus:
         """sha256 over ids, texts and labels: identifies the training data in a manifest."""
         digest = hashlib.sha256()
         for doc in self.documents:
-            record = json.dumps([doc.id, doc.title, doc.text, doc.labels], ensure_ascii=False, sort_keys=True)
+            fields = [doc.id, doc.title, doc.text, doc.labels] + ([doc.unsure] if doc.unsure else [])
+            record = json.dumps(fields, ensure_ascii=False, sort_keys=True)
             digest.update(record.encode("utf-8"))
         return digest.hexdigest()
 
@@ -256,6 +273,7 @@ def load_corpus(
                 if not isinstance(value, str) or not value:
                     raise CorpusError(f"{where}: field {name!r} must be a non-empty string like the other records")
                 labels[name] = value
+        unsure = _unsure_labels(record, fields, where)
         if record.get("note"):
             notes[doc_id] = str(record["note"])
         passages = _passage_labels(record, text, labels, where)
@@ -269,6 +287,7 @@ def load_corpus(
                 group=group if number is None else f"{number}:{group}",
                 meta=_meta(record),
                 passage_labels=passages,
+                unsure=unsure,
             )
         )
     return Corpus(documents=documents, label_fields=fields, source=source, notes=notes, ignored_fields=ignored)
@@ -298,6 +317,21 @@ def check_label_values(corpus: Corpus) -> None:
                 f"{once} of them used once: an id, a URL or free text, not a label; "
                 f"leave it out of --label-fields"
             )
+
+
+def _unsure_labels(record: dict, fields: dict[str, str], where: str) -> dict[str, list[str]]:
+    """``{field: [labels]}`` from the record's ``<field>_maybe`` lists (multi-label fields only)."""
+    unsure = {}
+    for name, kind in fields.items():
+        key = name + MAYBE_SUFFIX
+        value = record.get(key)
+        if kind != "multi" or key in fields or value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise CorpusError(f"{where}: field {key!r} must be a list of strings (the {name} you are unsure of)")
+        if value:
+            unsure[name] = sorted(set(value))
+    return unsure
 
 
 def _meta(record: dict) -> dict:
@@ -394,6 +428,12 @@ def _label_fields(records: list, wanted: Sequence[str] | None, source: str) -> t
             if kinds.setdefault(name, kind) != kind:
                 conflicts.setdefault(name, f"{where}: field {name!r} is a {kind} label here but not in earlier records")
     if wanted is None:
+        # ``topics_maybe`` belongs to ``topics`` (see :func:`_unsure_labels`), it is no label of its own.
+        kinds = {
+            name: kind
+            for name, kind in kinds.items()
+            if not (name.endswith(MAYBE_SUFFIX) and kinds.get(name[: -len(MAYBE_SUFFIX)]) == "multi")
+        }
         documented = [name for name in kinds if name in TAXONOMY_FIELDS]
         others = [name for name in kinds if name not in TAXONOMY_FIELDS]
         if others and not documented:

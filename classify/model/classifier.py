@@ -137,7 +137,14 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Sequence[ArticleLike], y: Sequence, *, groups: Sequence | None = None) -> ArticleClassifier:
+    def fit(
+        self,
+        X: Sequence[ArticleLike],
+        y: Sequence,
+        *,
+        groups: Sequence | None = None,
+        unsure: Sequence[dict] | None = None,
+    ) -> ArticleClassifier:
         """Fit the vectorizer and one head per label field.
 
         Parameters
@@ -150,6 +157,10 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         groups : sequence, optional
             Group per article; articles of one group stay in one fold of the
             threshold cross-validation (near-duplicate pairs, one source...).
+        unsure : sequence of dict, optional
+            One ``{field: [labels]}`` per article: labels of a multi-label field the labeller could
+            not decide (``topics_maybe``). The article is left out of those labels' heads and
+            threshold choice, so it teaches neither "this label" nor "not this label".
 
         Returns
         -------
@@ -157,6 +168,8 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         """
         docs = as_prepared(X)
         labels, self._plain_y = _normalise_y(y, len(docs))
+        if unsure is not None and len(unsure) != len(docs):
+            raise ValueError(f"X has {len(docs)} articles but unsure has {len(unsure)} entries")
         self.__dict__.pop("_compiled", None)  # a refit must not predict with the previous fit's arrays
         if self.C <= 0:
             raise ValueError(f"C must be > 0, got {self.C}")
@@ -186,10 +199,12 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
             else:
                 classes[name] = np.array(sorted({v for vs in values for v in vs}), dtype=object)
                 matrix = np.array([[c in vs for c in classes[name]] for vs in values], dtype=int)
+                taught = _taught(unsure, name, classes[name], len(docs))
                 self.heads_[name] = {
-                    c: self._fit_binary_or_multiclass(features, matrix[:, j]) for j, c in enumerate(classes[name])
+                    c: self._fit_binary_or_multiclass(*_rows(features, matrix[:, j], taught[:, j]))
+                    for j, c in enumerate(classes[name])
                 }
-                self.thresholds_[name] = self._label_thresholds(features, matrix, classes[name], folds)
+                self.thresholds_[name] = self._label_thresholds(features, matrix, classes[name], folds, taught)
         self.classes_ = classes[DEFAULT_FIELD] if self._plain_y else classes
         self._classes_by_field = classes
         return self
@@ -241,14 +256,17 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
                 best, best_score = float(threshold), score
         return best
 
-    def _label_thresholds(self, features, matrix, classes, folds) -> dict[str, float]:
+    def _label_thresholds(self, features, matrix, classes, folds, taught: np.ndarray) -> dict[str, float]:
+        """Each label's threshold, by out-of-fold F1 over the articles that label is taught on."""
         thresholds = {}
         for j, label in enumerate(classes):
-            column = matrix[:, j]
-            proba = self._oof_probabilities(features, column, np.array([0, 1]), folds)
-            if proba is None or column.sum() == 0:
+            column, keep = matrix[:, j], taught[:, j]
+            label_folds = folds if keep.all() else [(train[keep[train]], test) for train, test in folds]
+            proba = self._oof_probabilities(features, column, np.array([0, 1]), label_folds)
+            if proba is None or column[keep].sum() == 0:
                 thresholds[str(label)] = 0.5
                 continue
+            column, proba = column[keep], proba[keep]
             scores = [f1_score(column, proba[:, 1] >= t, zero_division=0) for t in _THRESHOLD_GRID]
             # Ties go to the threshold nearest 0.5 (least surprising when scores are flat).
             best = max(range(len(scores)), key=lambda k: (round(scores[k], 9), -abs(_THRESHOLD_GRID[k] - 0.5)))
@@ -389,6 +407,26 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         """Classes of every field (also when ``classes_`` is a plain array)."""
         check_is_fitted(self, "heads_")
         return self._classes_by_field
+
+
+def _taught(unsure: Sequence[dict] | None, name: str, classes: np.ndarray, n: int) -> np.ndarray:
+    """``(n, n_classes)`` booleans: False where the article's label is unsure (left out of that head)."""
+    taught = np.ones((n, len(classes)), dtype=bool)
+    if unsure:
+        column = {str(c): j for j, c in enumerate(classes)}
+        for i, row in enumerate(unsure):
+            for label in (row or {}).get(name, ()):
+                if label in column:
+                    taught[i, column[label]] = False
+    return taught
+
+
+def _rows(features, target: np.ndarray, keep: np.ndarray):
+    """``features`` and ``target`` restricted to the rows ``keep`` (no copy when all are kept)."""
+    if keep.all():
+        return features, target
+    rows = np.flatnonzero(keep)
+    return features[rows], target[rows]
 
 
 def _compile_head(head) -> LinearHead | ConstantHead | None:

@@ -211,6 +211,7 @@ def fit_passage_topics(
     folds: int = 5,
     doc_oof: np.ndarray | None = None,
     doc_weight: float = 0.0,
+    unsure: Sequence[Sequence[str]] | None = None,
 ) -> PassageTopics:
     """Fit the passage head and choose its document-level thresholds by grouped cross-validation.
 
@@ -234,17 +235,24 @@ def fit_passage_topics(
         on the same grouped folds, so the thresholds are chosen for the blended score.
     doc_weight : float, default=0.0
         See :class:`PassageTopics`.
+    unsure : sequence of list of str, optional
+        Per document, topics its labeller could not decide (``topics_maybe``): its passages teach
+        nothing about them, and it does not count in their thresholds.
     """
     from sklearn.model_selection import GroupKFold
 
     classes = np.array(sorted({t for ts in doc_topics for t in ts}), dtype=object)
 
+    unsure = unsure if unsure is not None else [[] for _ in docs]
+
     def fit(indices) -> object:
         texts = [p for i in indices for p in passages[i]]
         labels = [{field_name: list(lab)} for i in indices for lab in passage_labels[i]]
-        return make_classifier().fit([as_passage(t) for t in texts], labels)
+        line_unsure = [{field_name: list(unsure[i])} for i in indices for _ in passage_labels[i]]
+        return make_classifier().fit([as_passage(t) for t in texts], labels, unsure=line_unsure)
 
     truth = np.array([[c in set(ts) for c in classes] for ts in doc_topics], dtype=bool)
+    taught = np.array([[c not in set(ts) for c in classes] for ts in unsure], dtype=bool).reshape(truth.shape)
     oof = np.zeros(truth.shape)
     n_splits = min(folds, len(set(groups)))
     if n_splits >= 2:
@@ -257,10 +265,11 @@ def fit_passage_topics(
         oof = blend(oof, doc_oof, doc_weight)
     thresholds = {}
     for j, label in enumerate(classes):
-        if n_splits < 2 or not truth[:, j].any():
+        keep = taught[:, j]
+        if n_splits < 2 or not truth[keep, j].any():
             thresholds[str(label)] = 0.5
             continue
-        f1 = [_f1(truth[:, j], oof[:, j] >= t) for t in _THRESHOLD_GRID]
+        f1 = [_f1(truth[keep, j], oof[keep, j] >= t) for t in _THRESHOLD_GRID]
         best = max(range(len(f1)), key=lambda k: (round(f1[k], 9), -abs(_THRESHOLD_GRID[k] - 0.5)))
         thresholds[str(label)] = float(_THRESHOLD_GRID[best])
     final = fit(range(len(docs)))
