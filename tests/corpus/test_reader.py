@@ -305,3 +305,48 @@ def test_evaluate_and_train_take_the_encoding(tmp_path, capsys):
     assert main(["train", "--data", str(legacy), "--encoding", "cp1258", "--folds", "0", "--no-evidence",
                  "--out", str(tmp_path / "m.joblib")]) == 0  # fmt: skip
     assert f"corpus: {legacy}: 6 articles" in capsys.readouterr().err
+
+
+def test_topics_maybe_are_the_unsure_topics_of_a_record_not_a_label_field(tmp_path):
+    path = _folder(
+        tmp_path,
+        [
+            {
+                "file": "a.txt",
+                "event_type": "annual_review",
+                "topics": ["it_egov"],
+                "topics_maybe": ["digital_transformation"],
+            },
+            {"file": "b.txt", "event_type": "anniversary", "topics": ["post_telecom"], "topics_maybe": []},
+        ],
+        {"a.txt": ARTICLE_A, "b.txt": ARTICLE_B},
+    )
+    corpus = load_corpus(path)
+    assert corpus.label_fields == {"event_type": "single", "topics": "multi"}
+    assert corpus.ignored_fields == []
+    assert corpus.unsure == [{"topics": ["digital_transformation"]}, {}]
+    assert corpus.labels[0]["topics"] == ["it_egov"]
+    # Being unsure is part of the training data: the manifest's fingerprint sees it.
+    (tmp_path / "sure").mkdir()
+    sure = _folder(
+        tmp_path / "sure",
+        [
+            {"file": "a.txt", "event_type": "annual_review", "topics": ["it_egov"]},
+            {"file": "b.txt", "event_type": "anniversary", "topics": ["post_telecom"]},
+        ],
+        {"a.txt": ARTICLE_A, "b.txt": ARTICLE_B},
+    )
+    assert load_corpus(sure).fingerprint() != corpus.fingerprint()
+
+
+def test_topics_maybe_that_is_not_a_list_of_strings_is_one_clear_error(tmp_path):
+    path = _folder(
+        tmp_path,
+        [
+            {"file": "a.txt", "event_type": "annual_review", "topics": ["it_egov"]},
+            {"file": "b.txt", "event_type": "anniversary", "topics": [], "topics_maybe": "post_telecom"},
+        ],
+        {"a.txt": ARTICLE_A, "b.txt": ARTICLE_B},
+    )
+    with pytest.raises(CorpusError, match=r"labels\.jsonl:2: field 'topics_maybe' must be a list of strings"):
+        load_corpus(path)

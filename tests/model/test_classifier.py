@@ -165,3 +165,36 @@ def test_fast_coverage_equals_the_set_based_count(small_model, seed_corpus):
     slow = classifier_slow.coverage(docs)
     assert np.allclose(fast, slow)
     assert fast[0] > 0.9 and fast[1] < 0.5 and fast[2] == 1.0
+
+
+# Articles about the network that a labeller could not decide were "telecom" (they are also about the press).
+DISPUTED = [
+    "Báo tỉnh mở chuyên mục về hạ tầng số: nhà mạng lắp thêm trạm phát sóng 4G ở các xã biên giới.",
+    "Phóng viên báo điện tử theo chân kỹ sư Viettel sửa tuyến cáp quang bị đứt sau lũ.",
+    "Tạp chí Thông tin và Truyền thông ra số đặc biệt về phủ sóng di động 5G và thuê bao Internet.",
+    "Đài tỉnh và báo tỉnh đưa tin VNPT khắc phục sự cố mạng, thuê bao di động liên lạc trở lại.",
+]
+
+
+def test_unsure_labels_teach_neither_yes_nor_no_and_leave_the_other_labels_alone():
+    texts = TEXTS + DISPUTED
+    y = [{"topics": ["telecom"]}] * 6 + [{"topics": ["press"]}] * 6 + [{"topics": ["press"]}] * 4
+    unsure = [{}] * 12 + [{"topics": ["telecom"]}] * 4
+    queries = [
+        "Nhà mạng lắp trạm phát sóng 4G, sửa cáp quang và tăng thuê bao di động.",
+        "Báo tỉnh đưa tin: thuê bao Internet cáp quang của VNPT tăng 20% trong năm.",
+    ]
+
+    def proba(model, column):
+        index = list(model.classes_["topics"]).index(column)
+        return model.predict_proba_fields(queries)["topics"][:, index]
+
+    said_no = ArticleClassifier(threshold_folds=3).fit(texts, y)
+    unsure_of = ArticleClassifier(threshold_folds=3).fit(texts, y, unsure=unsure)
+    # Labelled "not telecom", the disputed articles pull telecom down; unsure, they do not.
+    assert (proba(unsure_of, "telecom") > proba(said_no, "telecom") + 0.05).all()
+    # The press head still learns from them, exactly as before.
+    np.testing.assert_array_equal(proba(unsure_of, "press"), proba(said_no, "press"))
+    assert unsure_of.thresholds_["topics"]["press"] == said_no.thresholds_["topics"]["press"]
+    with pytest.raises(ValueError, match="16 articles but unsure has 3"):
+        ArticleClassifier().fit(texts, y, unsure=unsure[:3])
