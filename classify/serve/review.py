@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from classify.corpus.reader import MAYBE_SUFFIX
 from classify.corpus.writer import CorpusFolder
 from classify.errors import ClassifyError
 from classify.serve.jobfiles import read_json, write_json
@@ -226,7 +227,9 @@ class ReviewQueues:
         Parameters
         ----------
         labels : dict
-            ``{field: label}`` for single-label fields, ``{field: [labels]}`` for multi-label ones.
+            ``{field: label}`` for single-label fields, ``{field: [labels]}`` for multi-label ones,
+            and optionally ``{field + "_maybe": [labels]}``: the labels of a multi-label field the
+            analyst is unsure of (saved as ``topics_maybe``; training leaves them out for this article).
         choices : dict
             The labels allowed per field (:func:`label_choices`).
         kinds : dict
@@ -319,7 +322,21 @@ def _checked(labels: dict, choices: dict[str, list[str]], kinds: dict) -> dict:
             if unknown:
                 raise AnswerError(f"{name}: unknown label {unknown[0]!r} (known: {', '.join(sorted(allowed))})")
             clean[name] = sorted(set(value))
-    unknown_fields = sorted(set(labels) - set(kinds))
+            unsure = labels.get(name + MAYBE_SUFFIX) or []
+            if not isinstance(unsure, list) or not all(isinstance(v, str) for v in unsure):
+                raise AnswerError(f"{name}{MAYBE_SUFFIX}: a list of labels")
+            unknown = sorted(set(unsure) - allowed)
+            if unknown:
+                raise AnswerError(
+                    f"{name}{MAYBE_SUFFIX}: unknown label {unknown[0]!r} (known: {', '.join(sorted(allowed))})"
+                )
+            both = sorted(set(unsure) & set(value))
+            if both:
+                raise AnswerError(f"{name}: {both[0]!r} cannot be both chosen and unsure")
+            if unsure:
+                clean[name + MAYBE_SUFFIX] = sorted(set(unsure))
+    unsure_fields = {name + MAYBE_SUFFIX for name, kind in kinds.items() if kind == "multi"}
+    unknown_fields = sorted(set(labels) - set(kinds) - unsure_fields)
     if unknown_fields:
         raise AnswerError(f"unknown label field {unknown_fields[0]!r} (the model has {', '.join(kinds)})")
     return clean

@@ -138,7 +138,8 @@ class ReviewFromJob(BaseModel):
 class ReviewAnswer(BaseModel):
     index: int = Field(ge=0, description="The item answered (the queue's `item.index`).")
     labels: dict[str, str | list[str]] = Field(
-        description='The confirmed or corrected labels: {"event_type": "...", "topics": ["...", ...]}.'
+        description='The confirmed or corrected labels: {"event_type": "...", "topics": ["...", ...]}, and '
+        'optionally "topics_maybe": the topics the analyst is unsure of (training leaves them out for this article).'
     )
 
 

@@ -111,6 +111,31 @@ def test_answers_skips_and_undo_keep_the_corrections_corpus_and_the_progress_rig
     ]
 
 
+def test_topics_the_analyst_is_unsure_of_are_saved_as_topics_maybe_and_read_as_unsure(client, tmp_path):
+    queue = _queue(client, write_articles(tmp_path / "moi.jsonl", ARTICLES))
+
+    def answer(labels):
+        return client.post(f"/api/review/{queue}/answer", json={"index": 0, "labels": labels})
+
+    # Refused, and nothing written: an unknown topic, a topic both chosen and unsure, a field that is not a list.
+    for labels, message in [
+        ({"topics_maybe": ["no_such_topic"]}, "topics_maybe: unknown label 'no_such_topic'"),
+        ({"topics_maybe": ["it_egov"]}, "topics: 'it_egov' cannot be both chosen and unsure"),
+        ({"topics_maybe": "broadcasting"}, "topics_maybe: a list of labels"),
+    ]:
+        refused = answer({"event_type": "official_visit", "topics": ["it_egov"], **labels})
+        assert refused.status_code == 422 and message in refused.json()["detail"], refused.text
+    assert _labels(tmp_path) == []
+    status = answer({"event_type": "official_visit", "topics": ["it_egov"], "topics_maybe": ["digital_transformation"]})
+    assert status.status_code == 200, status.text
+    [line] = _labels(tmp_path)
+    assert (line["topics"], line["topics_maybe"]) == (["it_egov"], ["digital_transformation"])
+    _answer(client, queue, 1, "annual_review", [])  # no unsure topic: no topics_maybe field
+    assert "topics_maybe" not in _labels(tmp_path)[1]
+    corpus = load_corpus(tmp_path / "work" / "corrections")
+    assert corpus.unsure == [{"topics": ["digital_transformation"]}, {}]
+
+
 def test_undo_takes_back_the_latest_action_and_shows_that_article_again(client, tmp_path):
     queue = _queue(client, write_articles(tmp_path / "moi.jsonl", ARTICLES))
     client.post(f"/api/review/{queue}/skip", json={"index": 0})

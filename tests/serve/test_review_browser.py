@@ -87,10 +87,24 @@ def test_confirm_an_article_in_the_review_queue_then_retrain_and_accept(chromium
         expected_topics = sorted(set(predicted.topics) ^ {"broadcasting", "post_telecom"})
         assert _selected(browser, "review-events") == ["annual_review"]
         assert sorted(_selected(browser, "review-topics")) == expected_topics
+        # Unsure of two topics: Shift+C (the third) and the "?" of information security; Shift+C again takes it back.
+        topics = [
+            b.get_attribute("data-label") for b in browser.find_elements(By.CSS_SELECTOR, "#review-topics .choice")
+        ]
+        body.send_keys(Keys.SHIFT, "c")
+        body.send_keys(Keys.SHIFT, "d")
+        body.send_keys(Keys.SHIFT, "c")
+        browser.find_element(By.CSS_SELECTOR, '#review-topics .unsure-toggle[data-label="info_security"]').click()
+        unsure = sorted({topics[3], "info_security"})
+        expected_topics = sorted(set(expected_topics) - set(unsure))
+        marked = browser.find_elements(By.CSS_SELECTOR, '#review-topics .choice[aria-pressed="mixed"]')
+        assert sorted(b.get_attribute("data-label") for b in marked) == unsure
+        assert sorted(_selected(browser, "review-topics")) == expected_topics
         body.send_keys(Keys.ENTER)
         _wait(browser, lambda d: d.find_element(By.ID, "review-progress-text").text == "1 / 3 bài đã duyệt")
         [line] = _labels(workdir)
         assert (line["id"], line["event_type"], line["topics"]) == ("c", "annual_review", expected_topics)
+        assert line["topics_maybe"] == unsure
         assert (workdir / "corrections" / line["file"]).read_text(encoding="utf-8") == BORDERLINE_VISIT
         # Undo (Z) takes the line back out; the article comes back, pre-filled again.
         body.send_keys("z")

@@ -15,7 +15,7 @@ const RETRAIN_PHASES = {
   saving: "đang lưu mô hình",
 };
 
-let review = null; // {id, status, choice: {event, topics: Set}}
+let review = null; // {id, status, choice: {event, topics: Set, unsure: Set}}
 let reviewBusy = false;
 let retrainTimer = null;
 let lastRetrain = null;
@@ -171,15 +171,33 @@ function renderChoices() {
   for (const button of events.children) button.setAttribute("role", "radio");
   const topics = $("review-topics");
   topics.replaceChildren(
-    ...labelsOf("topics", p.topic_scores).map((label, i) =>
-      choiceButton("topics", label, TOPIC_KEYS[i] || "", (p.topic_scores || {})[label], review.choice.topics.has(label), () => toggleTopic(label))
-    )
+    ...labelsOf("topics", p.topic_scores).map((label, i) => topicChoice(label, TOPIC_KEYS[i] || "", (p.topic_scores || {})[label]))
   );
+}
+
+// A topic is chosen, not chosen, or unsure (saved as topics_maybe: training neither teaches nor unteaches it).
+function topicChoice(label, key, score) {
+  const unsure = review.choice.unsure.has(label);
+  const button = choiceButton("topics", label, key, score, review.choice.topics.has(label), () => toggleTopic(label));
+  if (unsure) {
+    button.classList.add("unsure");
+    button.setAttribute("aria-pressed", "mixed");
+  }
+  const mark = el("button", {
+    type: "button",
+    class: unsure ? "unsure-toggle on" : "unsure-toggle",
+    "data-label": label,
+    "aria-pressed": String(unsure),
+    title: `Chưa chắc: ${displayName("topics", label)} (Shift+${key.toUpperCase()})`,
+    text: "?",
+  });
+  mark.addEventListener("click", () => toggleUnsure(label));
+  return el("span", { class: "topic-choice" }, button, mark);
 }
 
 function renderItem(item) {
   const p = item.prediction;
-  review.choice = { event: p.event_type, topics: new Set(p.topics || []) };
+  review.choice = { event: p.event_type, topics: new Set(p.topics || []), unsure: new Set() };
   $("review-title").textContent = p.title || item.title || item.id;
   $("review-source").textContent = item.source || item.id;
   $("review-why").textContent = item.why;
@@ -202,6 +220,15 @@ function toggleTopic(label) {
   if (!review || !review.choice) return;
   if (review.choice.topics.has(label)) review.choice.topics.delete(label);
   else review.choice.topics.add(label);
+  review.choice.unsure.delete(label);
+  renderChoices();
+}
+
+function toggleUnsure(label) {
+  if (!review || !review.choice) return;
+  if (review.choice.unsure.has(label)) review.choice.unsure.delete(label);
+  else review.choice.unsure.add(label);
+  review.choice.topics.delete(label);
   renderChoices();
 }
 
@@ -222,7 +249,11 @@ async function reviewAction(path, body) {
 function saveAnswer() {
   const item = review && review.status.item;
   if (!item) return;
-  const labels = { event_type: review.choice.event, topics: [...review.choice.topics].sort() };
+  const labels = {
+    event_type: review.choice.event,
+    topics: [...review.choice.topics].sort(),
+    topics_maybe: [...review.choice.unsure].sort(),
+  };
   reviewAction("answer", { index: item.index, labels });
 }
 
@@ -244,7 +275,11 @@ function reviewKeys(event) {
   const events = labelsOf("event_type", review.status.item.prediction.event_scores);
   const topics = labelsOf("topics", review.status.item.prediction.topic_scores);
   if (EVENT_KEYS.includes(key) && events[EVENT_KEYS.indexOf(key)]) chooseEvent(events[EVENT_KEYS.indexOf(key)]);
-  else if (TOPIC_KEYS.includes(key) && topics[TOPIC_KEYS.indexOf(key)]) toggleTopic(topics[TOPIC_KEYS.indexOf(key)]);
+  else if (TOPIC_KEYS.includes(key) && topics[TOPIC_KEYS.indexOf(key)]) {
+    const topic = topics[TOPIC_KEYS.indexOf(key)];
+    if (event.shiftKey) toggleUnsure(topic);
+    else toggleTopic(topic);
+  }
   else if (key === "enter" && !event.target.closest("button")) saveAnswer();
   else if (key === "s") skipItem();
   else return;
