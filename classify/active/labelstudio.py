@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from classify.corpus.reader import MAYBE_SUFFIX
+
 __all__ = ["labelstudio_tasks", "labelling_config", "TEXT_CONTROL"]
 
 TEXT_CONTROL = "text"  # the <Text name="text"> object the choices refer to (to_name)
+UNSURE_HEADER = "Chưa chắc (không học các chủ đề này từ bài này):"
 
 
 def _prediction_result(prediction: dict, label_fields: dict[str, str]) -> list[dict]:
@@ -77,6 +80,16 @@ def labelstudio_tasks(records: Sequence[dict], label_fields: dict[str, str], mod
     return tasks
 
 
+def _choice_lines(name: str, labels: list[str], names) -> list[str]:
+    from xml.sax.saxutils import quoteattr
+
+    lines = []
+    for label in labels:
+        hint = f" hint={quoteattr(names(name, label))}" if names else ""
+        lines.append(f"    <Choice value={quoteattr(label)}{hint}/>")
+    return [*lines, "  </Choices>"]
+
+
 def labelling_config(labels: dict[str, list[str]], label_fields: dict[str, str], names=None) -> str:
     """The Label Studio labelling configuration (XML) matching :func:`labelstudio_tasks`.
 
@@ -89,8 +102,6 @@ def labelling_config(labels: dict[str, list[str]], label_fields: dict[str, str],
     names : callable, optional
         ``names(field, label)`` gives the hint shown beside a choice (e.g. the Vietnamese name).
     """
-    from xml.sax.saxutils import quoteattr
-
     lines = [
         "<View>",
         '  <Header value="$title"/>',
@@ -101,9 +112,13 @@ def labelling_config(labels: dict[str, list[str]], label_fields: dict[str, str],
         choice = "single" if kind == "single" else "multiple"
         required = ' required="true"' if kind == "single" else ""
         lines.append(f'  <Choices name="{name}" toName="{TEXT_CONTROL}" choice="{choice}"{required} showInline="true">')
-        for label in labels.get(name, []):
-            hint = f" hint={quoteattr(names(name, label))}" if names else ""
-            lines.append(f"    <Choice value={quoteattr(label)}{hint}/>")
-        lines.append("  </Choices>")
+        lines += _choice_lines(name, labels.get(name, []), names)
+        if kind == "multi":
+            # Unsure of a label: saved as <field>_maybe, which training leaves out for that article.
+            lines.append(f'  <Header value="{UNSURE_HEADER}" size="6"/>')
+            lines.append(
+                f'  <Choices name="{name}{MAYBE_SUFFIX}" toName="{TEXT_CONTROL}" choice="multiple" showInline="true">'
+            )
+            lines += _choice_lines(name, labels.get(name, []), names)
     lines.append("</View>")
     return "\n".join(lines) + "\n"

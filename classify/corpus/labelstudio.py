@@ -13,7 +13,8 @@
 
 Each task with an annotation that was not cancelled becomes one record (its latest annotation
 wins); tasks nobody annotated are left out. Every ``choices`` control is a label field:
-``event_type`` is single-label, ``topics`` multi-label (no topic chosen: an empty list), and any
+``event_type`` is single-label, ``topics`` multi-label (no topic chosen: an empty list), as is
+``topics_maybe`` (the topics the annotator was unsure of, see :mod:`classify.corpus.reader`), and any
 other control is single-label when every annotation chose exactly one value, else multi-label.
 The labelling configuration these names come from is in docs/active-learning.md.
 """
@@ -104,7 +105,7 @@ def labelstudio_records(path: Path) -> Iterator[tuple[str, dict, str]]:
     if not annotated:
         raise CorpusError(f"{path}: no annotated task ({len(tasks)} tasks, none with an annotation that was kept)")
     names: dict[str, None] = {}
-    multi = set(MULTI_FIELDS)
+    multi = set(MULTI_FIELDS) | {name + "_maybe" for name in MULTI_FIELDS}  # topics_maybe: the unsure topics
     for *_, choices in annotated:
         for name, values in choices.items():
             names.setdefault(name)

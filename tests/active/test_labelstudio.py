@@ -57,7 +57,8 @@ def _export(tasks):
             {"from_name": "event_type", "to_name": "text", "type": "choices", "value": {"choices": ["annual_review"]}}]},
         {"id": 2, "was_cancelled": False, "updated_at": "2025-03-02T11:00:00Z", "result": [
             {"from_name": "event_type", "to_name": "text", "type": "choices", "value": {"choices": ["official_visit"]}},
-            {"from_name": "topics", "to_name": "text", "type": "choices", "value": {"choices": ["it_egov", "digital_transformation"]}}]},
+            {"from_name": "topics", "to_name": "text", "type": "choices", "value": {"choices": ["it_egov", "digital_transformation"]}},
+            {"from_name": "topics_maybe", "to_name": "text", "type": "choices", "value": {"choices": ["post_telecom"]}}]},
     ]  # fmt: skip
     b["annotations"] = [
         {"id": 3, "was_cancelled": True, "updated_at": "2025-03-03T08:00:00Z", "result": [
@@ -77,6 +78,8 @@ def test_train_reads_the_label_studio_export(tasks, tmp_path):
     assert by_id["c"].labels == {"event_type": "official_visit", "topics": ["digital_transformation", "it_egov"]}
     assert by_id["c"].text == BORDERLINE_VISIT  # the latest annotation wins; cancelled ones never count
     assert by_id["b"].labels == {"event_type": "annual_review", "topics": []}  # no topic ticked
+    # One topic ticked as unsure is still a list: the unsure topics of the article, no label field.
+    assert (by_id["c"].unsure, by_id["b"].unsure) == ({"topics": ["post_telecom"]}, {})
     # The command trains on it together with other corpora.
     small = tmp_path / "small"
     small.mkdir()
@@ -134,3 +137,4 @@ def test_the_documented_labelling_config_matches_the_tasks(default_model):
     assert config.strip() in documented  # docs/active-learning.md shows exactly this configuration
     assert '<Choices name="event_type" toName="text" choice="single" required="true"' in config
     assert '<Choices name="topics" toName="text" choice="multiple"' in config
+    assert '<Choices name="topics_maybe" toName="text" choice="multiple"' in config
