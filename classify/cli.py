@@ -89,6 +89,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
             f"not label fields: {', '.join(corpus.ignored_fields)} (name them with --label-fields to train them)",
             file=sys.stderr,
         )
+    unsure = sum(1 for row in corpus.unsure if row)
+    if unsure:
+        print(
+            f"unsure labels (topics_maybe) in {unsure} article(s): each is left out of the training of those labels",
+            file=sys.stderr,
+        )
     params = {"tokenizer": args.tokenizer}
     if args.C is not None:
         params["C"] = args.C

@@ -107,6 +107,7 @@ def test_train_reads_the_label_studio_export(tasks, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert f"{len(lines) + 2} articles" in done.stderr
+    assert "unsure labels (topics_maybe) in 1 article(s)" in done.stderr
     assert classify.load(model_path).manifest["corpus"]["documents"] == len(lines) + 2
 
 
