@@ -13,6 +13,9 @@ columns ``event_type_vi`` and ``topics_vi``, where a display name or an id may b
 and the kind of dash do not matter); a name that is not one of the taxonomy's is refused, so a typo
 never becomes a new label. When both columns of a row are filled they must say the same thing, since
 either may be the one corrected.
+A column ``topics_maybe`` the analyst adds (ids or Vietnamese names, like ``topics_vi``) lists the
+topics they could not decide: training neither learns them nor learns their absence from that
+article (:mod:`classify.corpus.reader`).
 A row whose event type is empty is left out (that is how to drop an article), and so is a row
 that recorded an error (the article could not be read when it was labelled).
 """
@@ -35,6 +38,7 @@ __all__ = ["WORKBOOK_FILE", "workbook_records"]
 WORKBOOK_FILE = "labels.xlsx"
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 LABEL_COLUMNS = {"event_type": "event_type_vi", "topics": "topics_vi"}
+UNSURE_COLUMN = "topics_maybe"
 
 
 def _key(name: str) -> str:
@@ -100,7 +104,8 @@ def _match(source: str, files: dict[str, Path]) -> str | None:
 def workbook_records(folder: Path, *, encoding: str = AUTO) -> Iterator[tuple[str, dict, str]]:
     """``(where, record, text)`` for each labelled row of ``folder/labels.xlsx``.
 
-    Records have ``file``, ``title`` (an HTML page's headline), ``event_type`` and ``topics``.
+    Records have ``file``, ``title`` (an HTML page's headline), ``event_type``, ``topics`` and, when
+    the row fills a ``topics_maybe`` column, the topics the analyst was unsure of.
 
     Raises
     ------
@@ -140,6 +145,9 @@ def workbook_records(folder: Path, *, encoding: str = AUTO) -> Iterator[tuple[st
             if is_html:
                 text, title = html_to_text(text)
             record = {"file": relative, "event_type": event[0], "topics": _field(row, "topics", where) or []}
+            unsure = _labels("topics", row.get(UNSURE_COLUMN), where)
+            if unsure:
+                record[UNSURE_COLUMN] = unsure
             if title:
                 record["title"] = title
             yield where, record, text

@@ -65,6 +65,21 @@ def test_corrections_typed_in_either_column_become_the_labels(tmp_path, monkeypa
     assert by_id["a.txt"].text == (SEEDS / ARTICLES[0]).read_text(encoding="utf-8")
 
 
+def test_a_topics_maybe_column_added_by_the_analyst_gives_the_unsure_topics(tmp_path, monkeypatch, capsys):
+    pages = _labelled_folder(tmp_path, monkeypatch, capsys)
+    book = load_workbook(pages / "labels.xlsx")
+    sheet = book.worksheets[0]
+    sheet.cell(row=1, column=sheet.max_column + 1, value="topics_maybe")
+    book.save(pages / "labels.xlsx")
+    _edit(pages / "labels.xlsx", {"a.txt": {"topics_maybe": "Chuyển đổi số; info_security"}})
+    by_id = {doc.id: doc for doc in load_corpus(pages).documents}
+    assert by_id["a.txt"].unsure == {"topics": ["digital_transformation", "info_security"]}
+    assert by_id["thang5/c.txt"].unsure == {}  # an empty cell: sure of every topic
+    _edit(pages / "labels.xlsx", {"a.txt": {"topics_maybe": "Chuyen doi so"}})  # a typo is never a label
+    with pytest.raises(CorpusError, match=r"labels\.xlsx: row \d+: 'Chuyen doi so' is not one of the topics labels"):
+        load_corpus(pages)
+
+
 def test_the_workbook_is_found_wherever_label_ran(tmp_path, monkeypatch, capsys):
     pages = _labelled_folder(tmp_path, monkeypatch, capsys)
     _edit(pages / "labels.xlsx", {"c.txt": {"source": str(tmp_path / "pages" / "thang5" / "c.txt")}})
