@@ -43,6 +43,7 @@ from classify.model.runtime import (
     decide_labels,
     probabilities_by_field,
 )
+from classify.model.unsure import taught_mask, taught_rows
 from classify.text import PreparedText
 
 __all__ = ["ArticleClassifier", "DEFAULT_FIELD"]
@@ -199,9 +200,9 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
             else:
                 classes[name] = np.array(sorted({v for vs in values for v in vs}), dtype=object)
                 matrix = np.array([[c in vs for c in classes[name]] for vs in values], dtype=int)
-                taught = _taught(unsure, name, classes[name], len(docs))
+                taught = taught_mask(unsure, name, classes[name], len(docs))
                 self.heads_[name] = {
-                    c: self._fit_binary_or_multiclass(*_rows(features, matrix[:, j], taught[:, j]))
+                    c: self._fit_binary_or_multiclass(*taught_rows(features, matrix[:, j], taught[:, j]))
                     for j, c in enumerate(classes[name])
                 }
                 self.thresholds_[name] = self._label_thresholds(features, matrix, classes[name], folds, taught)
@@ -407,26 +408,6 @@ class ArticleClassifier(ClassifierMixin, BaseEstimator):
         """Classes of every field (also when ``classes_`` is a plain array)."""
         check_is_fitted(self, "heads_")
         return self._classes_by_field
-
-
-def _taught(unsure: Sequence[dict] | None, name: str, classes: np.ndarray, n: int) -> np.ndarray:
-    """``(n, n_classes)`` booleans: False where the article's label is unsure (left out of that head)."""
-    taught = np.ones((n, len(classes)), dtype=bool)
-    if unsure:
-        column = {str(c): j for j, c in enumerate(classes)}
-        for i, row in enumerate(unsure):
-            for label in (row or {}).get(name, ()):
-                if label in column:
-                    taught[i, column[label]] = False
-    return taught
-
-
-def _rows(features, target: np.ndarray, keep: np.ndarray):
-    """``features`` and ``target`` restricted to the rows ``keep`` (no copy when all are kept)."""
-    if keep.all():
-        return features, target
-    rows = np.flatnonzero(keep)
-    return features[rows], target[rows]
 
 
 def _compile_head(head) -> LinearHead | ConstantHead | None:
