@@ -191,7 +191,7 @@ function topicChoice(label, key, score) {
     title: `Chưa chắc: ${displayName("topics", label)} (Shift+${key.toUpperCase()})`,
     text: "?",
   });
-  mark.addEventListener("click", () => toggleUnsure(label));
+  mark.addEventListener("click", () => toggleTopic(label, "unsure"));
   return el("span", { class: "topic-choice" }, button, mark);
 }
 
@@ -216,19 +216,13 @@ function chooseEvent(label) {
   renderChoices();
 }
 
-function toggleTopic(label) {
+// A topic is in `topics` (chosen), in `unsure`, or in neither; pressing the state it has takes it back to neither.
+function toggleTopic(label, state = "topics") {
   if (!review || !review.choice) return;
-  if (review.choice.topics.has(label)) review.choice.topics.delete(label);
-  else review.choice.topics.add(label);
-  review.choice.unsure.delete(label);
-  renderChoices();
-}
-
-function toggleUnsure(label) {
-  if (!review || !review.choice) return;
-  if (review.choice.unsure.has(label)) review.choice.unsure.delete(label);
-  else review.choice.unsure.add(label);
-  review.choice.topics.delete(label);
+  const [mine, other] = state === "topics" ? ["topics", "unsure"] : ["unsure", "topics"];
+  if (review.choice[mine].has(label)) review.choice[mine].delete(label);
+  else review.choice[mine].add(label);
+  review.choice[other].delete(label);
   renderChoices();
 }
 
@@ -277,7 +271,7 @@ function reviewKeys(event) {
   if (EVENT_KEYS.includes(key) && events[EVENT_KEYS.indexOf(key)]) chooseEvent(events[EVENT_KEYS.indexOf(key)]);
   else if (TOPIC_KEYS.includes(key) && topics[TOPIC_KEYS.indexOf(key)]) {
     const topic = topics[TOPIC_KEYS.indexOf(key)];
-    if (event.shiftKey) toggleUnsure(topic);
+    if (event.shiftKey) toggleTopic(topic, "unsure");
     else toggleTopic(topic);
   }
   else if (key === "enter" && !event.target.closest("button")) saveAnswer();
