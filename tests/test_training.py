@@ -187,3 +187,22 @@ def test_a_topic_marked_unsure_is_not_trained_as_absent(seed_corpus):
     assert unsure.mean() > said_no.mean() + 0.015, (unsure.mean(), said_no.mean())
     # The line head too (its best line's score, before thresholds; measured 0.999 against 0.935).
     assert unsure_lines.mean() > said_no_lines.mean() + 0.03, (unsure_lines.mean(), said_no_lines.mean())
+
+
+def test_cross_validated_figures_do_not_score_unsure_topics(seed_corpus):
+    from dataclasses import replace
+
+    from classify.evaluate.metrics import evaluate_labels
+
+    topics = seed_corpus.label_set("topics")
+    docs = [
+        replace(doc, unsure={"topics": [t for t in topics if t not in doc.labels["topics"]]}) if i % 3 == 0 else doc
+        for i, doc in enumerate(seed_corpus.documents[::8])
+    ]
+    corpus = Corpus(docs, seed_corpus.label_fields, "some unsure")
+    metrics, predicted = cross_validate(corpus, ArticleClassifier(threshold_folds=2), folds=3)
+    fields, classes = corpus.label_fields, {name: corpus.label_set(name) for name in corpus.label_fields}
+    ignore = {"topics": [row.get("topics", []) for row in corpus.unsure]}
+    assert metrics == evaluate_labels(corpus.labels, predicted, fields, classes, ignore=ignore)
+    counted = evaluate_labels(corpus.labels, predicted, fields, classes)
+    assert metrics["topics"]["micro"]["precision"] > counted["topics"]["micro"]["precision"]
