@@ -198,3 +198,25 @@ def test_unsure_labels_teach_neither_yes_nor_no_and_leave_the_other_labels_alone
     assert unsure_of.thresholds_["topics"]["press"] == said_no.thresholds_["topics"]["press"]
     with pytest.raises(ValueError, match="16 articles but unsure has 3"):
         ArticleClassifier().fit(texts, y, unsure=unsure[:3])
+
+
+def test_what_an_unsure_label_says_changes_nothing_about_that_label():
+    # Unsure of telecom, the disputed articles are left out of telecom's head and threshold: whether their
+    # labels say telecom or not must not matter (a label in both lists counts as unsure).
+    texts = TEXTS + DISPUTED + [t.replace("tỉnh", "thành phố") for t in DISPUTED]
+    n_disputed = 2 * len(DISPUTED)
+    unsure = [{}] * 12 + [{"topics": ["telecom"]}] * n_disputed
+    sure = [{"topics": ["telecom"]}] * 6 + [{"topics": ["press"]}] * 6
+    said_no = ArticleClassifier(threshold_folds=3).fit(
+        texts, sure + [{"topics": ["press"]}] * n_disputed, unsure=unsure
+    )
+    said_yes = ArticleClassifier(threshold_folds=3).fit(
+        texts, sure + [{"topics": ["press", "telecom"]}] * n_disputed, unsure=unsure
+    )
+    queries = ["Nhà mạng lắp trạm phát sóng 4G, sửa cáp quang và tăng thuê bao di động.", *DISPUTED]
+    telecom = [list(m.classes_["topics"]).index("telecom") for m in (said_no, said_yes)]
+    np.testing.assert_allclose(
+        said_no.predict_proba_fields(queries)["topics"][:, telecom[0]],
+        said_yes.predict_proba_fields(queries)["topics"][:, telecom[1]],
+    )
+    assert said_no.thresholds_["topics"]["telecom"] == said_yes.thresholds_["topics"]["telecom"]

@@ -165,3 +165,47 @@ def test_passages_are_the_headline_the_paragraphs_and_the_sentences_of_longer_pa
     assert document_passages(doc) == expected and len(expected) > 1 + len(doc.paragraphs)
     for passage in _passage_docs(doc):  # the sentences each passage carries are its own
         assert passage.sentences == split_sentences(passage.paragraphs[0])
+
+
+def test_what_an_unsure_topic_says_changes_nothing_about_that_topics_passage_head(seed_corpus, monkeypatch):
+    """Unsure of broadcasting, an article's lines and its place in the threshold folds are left out for that
+    topic: whether its labels say broadcasting or not must change neither the line head nor the threshold."""
+    from sklearn.base import clone
+
+    from classify.corpus.reader import passage_lines
+    from classify.model.classifier import ArticleClassifier
+    from classify.model.passages import fit_passage_topics
+    from classify.text import normalize
+
+    documents = seed_corpus.documents[::10]
+    about = [i for i, doc in enumerate(documents) if "broadcasting" in doc.labels["topics"]]
+    not_about = [i for i, doc in enumerate(documents) if "broadcasting" not in doc.labels["topics"]]
+    # Half of the broadcasting articles (the other half teach it), and articles about something else.
+    disputed = set(about[::2]) | set(not_about[:8])
+    lines = [[normalize(line) for line in passage_lines(doc.text)] for doc in documents]
+    docs = [prepare(doc.text, title=doc.title) for doc in documents]
+    unsure = [["broadcasting"] if i in disputed else [] for i in range(len(documents))]
+
+    def fit(say_yes: bool):
+        def said(topics, i):
+            if i not in disputed:
+                return sorted(topics)
+            return sorted(set(topics) | {"broadcasting"}) if say_yes else sorted(set(topics) - {"broadcasting"})
+
+        line_labels = [[said(t, i) for t in doc.passage_labels] for i, doc in enumerate(documents)]
+        doc_topics = [said(doc.labels["topics"], i) for i, doc in enumerate(documents)]
+        make = lambda: clone(ArticleClassifier(min_coverage=0.0, threshold_folds=1))  # noqa: E731
+        groups = [doc.group for doc in documents]
+        return fit_passage_topics(make, "topics", lines, line_labels, docs, doc_topics, groups, folds=3, unsure=unsure)
+
+    import classify.model.passages as passages
+
+    scored = []  # how many documents each threshold's F1 is computed over
+    f1 = passages._f1
+    monkeypatch.setattr(passages, "_f1", lambda truth, predicted: scored.append(len(truth)) or f1(truth, predicted))
+    said_yes, said_no = fit(True), fit(False)
+    assert set(scored) == {len(documents), len(documents) - len(disputed)}  # broadcasting's: the sure ones
+    assert len(disputed) >= 4 and "broadcasting" in set(said_no.classes)  # the sure articles still teach it
+    np.testing.assert_allclose(said_yes.score(docs[:20])[0][:, list(said_yes.classes).index("broadcasting")],
+                               said_no.score(docs[:20])[0][:, list(said_no.classes).index("broadcasting")])  # fmt: skip
+    assert said_yes.thresholds["broadcasting"] == said_no.thresholds["broadcasting"]
