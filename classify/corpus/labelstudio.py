@@ -105,7 +105,9 @@ def labelstudio_records(path: Path) -> Iterator[tuple[str, dict, str]]:
     if not annotated:
         raise CorpusError(f"{path}: no annotated task ({len(tasks)} tasks, none with an annotation that was kept)")
     names: dict[str, None] = {}
-    multi = set(MULTI_FIELDS) | {name + "_maybe" for name in MULTI_FIELDS}  # topics_maybe: the unsure topics
+    from classify.corpus.reader import MAYBE_SUFFIX  # here: the reader imports this module
+
+    multi = set(MULTI_FIELDS) | {name + MAYBE_SUFFIX for name in MULTI_FIELDS}  # topics_maybe: the unsure topics
     for *_, choices in annotated:
         for name, values in choices.items():
             names.setdefault(name)
