@@ -10,10 +10,11 @@ from the rows of the finished one followed by the new records.
 
 Columns: the CSV columns (:data:`classify.batch.output.CSV_COLUMNS`), with the Vietnamese
 display names of the labels (:mod:`classify.model.taxonomy`) after ``event_type`` and
-``topics``, and one ``input.<field>`` column per field of the input records in place of
-CSV's single JSON ``input`` column. Every text cell is stored as text, so a scraped title
-``=HYPERLINK(...)`` is shown, never run as a formula; the header row is frozen and the
-summary cells wrap, one sentence per line.
+``topics``, then an empty ``topics_maybe`` column where the analyst lists the topics they could
+not decide (read back by :mod:`classify.corpus.workbook`), and one ``input.<field>`` column per
+field of the input records in place of CSV's single JSON ``input`` column. Every text cell is
+stored as text, so a scraped title ``=HYPERLINK(...)`` is shown, never run as a formula; the
+header row is frozen and the summary cells wrap, one sentence per line.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from classify.atomic import atomic_write
+from classify.corpus.workbook import UNSURE_COLUMN  # left empty for the analyst's unsure topics
 from classify.errors import OutputError
 from classify.model.taxonomy import display_name
 from classify.spreadsheet import first_sheet
@@ -34,7 +36,8 @@ SHEET_TITLE = "labels"
 MAX_CELL_CHARS = 32_767  # Excel's limit: a longer cell is cut there (and says so)
 DISPLAY_COLUMNS = {"event_type": "event_type_vi", "topics": "topics_vi"}
 _WIDTHS = {"id": 28, "source": 32, "title": 48, "summary": 90, "error": 40, "topics": 28, "topics_vi": 36}
-_WRAPPED = frozenset({"summary", "title", "topics_vi"})
+_WIDTHS[UNSURE_COLUMN] = 28
+_WRAPPED = frozenset({"summary", "title", "topics_vi", UNSURE_COLUMN})
 
 
 def workbook_columns(input_fields: Iterable[str]) -> list[str]:
@@ -49,6 +52,8 @@ def workbook_columns(input_fields: Iterable[str]) -> list[str]:
         columns.append(column)
         if column in DISPLAY_COLUMNS:
             columns.append(DISPLAY_COLUMNS[column])
+        if column == "topics":
+            columns.append(UNSURE_COLUMN)
     return columns
 
 

@@ -13,9 +13,9 @@ columns ``event_type_vi`` and ``topics_vi``, where a display name or an id may b
 and the kind of dash do not matter); a name that is not one of the taxonomy's is refused, so a typo
 never becomes a new label. When both columns of a row are filled they must say the same thing, since
 either may be the one corrected.
-A column ``topics_maybe`` the analyst adds (ids or Vietnamese names, like ``topics_vi``) lists the
-topics they could not decide: training neither learns them nor learns their absence from that
-article (:mod:`classify.corpus.reader`).
+The column ``topics_maybe`` (left empty by ``classify label``; an analyst may add it to an older
+workbook) takes ids or Vietnamese names, like ``topics_vi``, and lists the topics they could not
+decide: training neither learns them nor learns their absence from that article (:mod:`classify.corpus.reader`).
 A row whose event type is empty is left out (that is how to drop an article), and so is a row
 that recorded an error (the article could not be read when it was labelled).
 """
@@ -33,7 +33,7 @@ from classify.spreadsheet import first_sheet
 from classify.text.html import html_to_text
 from classify.text.reading import AUTO, read_text_file
 
-__all__ = ["WORKBOOK_FILE", "workbook_records"]
+__all__ = ["WORKBOOK_FILE", "UNSURE_COLUMN", "workbook_records"]
 
 WORKBOOK_FILE = "labels.xlsx"
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")

@@ -45,6 +45,8 @@ def test_label_to_xlsx_writes_a_workbook_with_the_csv_columns_and_vietnamese_lab
     assert (
         header[header.index("event_type") + 1] == "event_type_vi" and header[header.index("topics") + 1] == "topics_vi"
     )
+    assert header[header.index("topics_vi") + 1] == "topics_maybe"  # left for the analyst's unsure topics
+    assert all(row["topics_maybe"] is None for row in rows)
     assert header[header.index("summary") + 1 : header.index("error")] == ["input.author", "input.url"]
     expected = [json.loads(line) for line in reference.read_text(encoding="utf-8").splitlines()]
     assert [row["id"] for row in rows] == ["x1", "x2", "x3"]

@@ -65,10 +65,20 @@ def test_corrections_typed_in_either_column_become_the_labels(tmp_path, monkeypa
     assert by_id["a.txt"].text == (SEEDS / ARTICLES[0]).read_text(encoding="utf-8")
 
 
-def test_a_topics_maybe_column_added_by_the_analyst_gives_the_unsure_topics(tmp_path, monkeypatch, capsys):
+def test_the_topics_maybe_column_label_leaves_empty_gives_the_unsure_topics(tmp_path, monkeypatch, capsys):
+    pages = _labelled_folder(tmp_path, monkeypatch, capsys)
+    _edit(pages / "labels.xlsx", {"c.txt": {"topics_maybe": "Phát thanh – Truyền hình"}})
+    by_id = {doc.id: doc for doc in load_corpus(pages).documents}
+    assert by_id["thang5/c.txt"].unsure == {"topics": ["broadcasting"]}
+    assert by_id["a.txt"].unsure == {} and by_id["b.html"].unsure == {}
+
+
+def test_a_topics_maybe_column_added_to_an_older_workbook_gives_the_unsure_topics(tmp_path, monkeypatch, capsys):
     pages = _labelled_folder(tmp_path, monkeypatch, capsys)
     book = load_workbook(pages / "labels.xlsx")
     sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    sheet.delete_cols(header.index("topics_maybe") + 1)  # as written before label left the column
     sheet.cell(row=1, column=sheet.max_column + 1, value="topics_maybe")
     book.save(pages / "labels.xlsx")
     _edit(pages / "labels.xlsx", {"a.txt": {"topics_maybe": "Chuyển đổi số; info_security"}})
