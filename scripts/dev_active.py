@@ -19,7 +19,17 @@ Rankings (all with the greedy max-min diversity of :func:`classify.active.rankin
 * ``density``: informativeness times information density, the mean cosine similarity of an article
   to the other candidates (Settles & Craven 2008), so an uncertain article unlike the rest of the
   pool (an outlier, a page of clutter) is not picked before uncertain articles typical of it;
-* ``event``: the event-type part alone (topics weigh nothing).
+* ``event``: the event-type part alone (topics weigh nothing);
+* ``cluster``: the candidates are cut into k clusters (k-means on the same TF-IDF rows), and the most
+  informative article of each cluster is taken, most informative first (cluster-margin sampling,
+  Citovsky et al. 2021): uncertainty inside clusters that cover the pool;
+* ``mixed``: the ``uncertainty`` order and a random order taken in turn, half of the batch each.
+
+``--shift`` cuts the corpus another way, closer to what a user of the shipped model meets: the base part
+is every group written as national press (``meta.form`` ``press`` or ``brief``, plus the 17 groups that
+have both kinds), and the groups written as portal pages (``portal``, ``notitle``, ``opening``) are
+shuffled and cut in half into pool and test. The base model then has to learn portal pages from the
+added articles alone, as the shipped model has to learn a user's feed.
 
 ``--weak-labels`` measures instead how well a document's topics are put on its lines when only the
 document is labelled (as in a user's corrections): by 5-fold grouped cross-validation on the corpus,
@@ -55,7 +65,8 @@ from classify.text import normalize  # noqa: E402
 from classify.training import build_classifier, line_labeller, prepare_corpus, train  # noqa: E402
 
 METRICS = ("event macro-F1", "topic micro-F1")
-RANKINGS = ("uncertainty", "density", "event")
+RANKINGS = ("uncertainty", "density", "event", "cluster", "mixed")
+PRESS_FORMS = frozenset({"press", "brief"})
 
 
 def split(corpus: Corpus, seed: int) -> tuple[list[int], list[int], list[int]]:
@@ -70,6 +81,36 @@ def split(corpus: Corpus, seed: int) -> tuple[list[int], list[int], list[int]]:
     return out
 
 
+def split_shifted(corpus: Corpus, seed: int) -> tuple[list[int], list[int], list[int]]:
+    """(base, pool, test): national-press groups as base, portal-page groups halved into pool and test."""
+    press: dict[object, set[bool]] = {}
+    for doc, g in zip(corpus.documents, corpus.groups):
+        press.setdefault(g, set()).add((doc.meta or {}).get("form") in PRESS_FORMS)
+    portal_groups = sorted((g for g, kinds in press.items() if kinds == {False}), key=str)
+    random.Random(seed).shuffle(portal_groups)
+    half = len(portal_groups) // 2
+    part = {g: 1 if i < half else 2 for i, g in enumerate(portal_groups)}
+    out: tuple[list[int], list[int], list[int]] = ([], [], [])
+    for i, g in enumerate(corpus.groups):
+        out[part.get(g, 0)].append(i)
+    return out
+
+
+def cluster_pick(features, info: list[float], n: int, seed: int) -> list[int]:
+    """The most informative row of each of ``n`` k-means clusters, most informative first."""
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import normalize
+
+    rows = normalize(features)
+    n = min(n, rows.shape[0])
+    clusters = KMeans(n_clusters=n, n_init=3, random_state=seed).fit_predict(rows)
+    best: dict[int, int] = {}
+    for j, c in enumerate(clusters):
+        if c not in best or info[j] > info[best[c]]:
+            best[c] = j
+    return sorted(best.values(), key=lambda j: -info[j])
+
+
 def information_density(features) -> np.ndarray:
     """Mean cosine similarity of each row to the other rows (Settles & Craven 2008), in [0, 1]."""
     from sklearn.preprocessing import normalize
@@ -82,7 +123,7 @@ def information_density(features) -> np.ndarray:
     return np.clip((total - 1.0 * (rows.getnnz(axis=1) > 0)) / (m - 1), 0.0, 1.0)
 
 
-def order(name: str, model, pool_docs, n: int) -> list[int]:
+def order(name: str, model, pool_docs, n: int, seed: int = 0) -> list[int]:
     predictions = model.predict_prepared(pool_docs)
     thresholds = model.decision_thresholds()
     scored = [uncertainty(p, thresholds) for p in predictions]
@@ -90,7 +131,16 @@ def order(name: str, model, pool_docs, n: int) -> list[int]:
     features = model.features(pool_docs)
     if name == "density":
         info = [a * b for a, b in zip(info, information_density(features))]
-    return pick_diverse(features, info, n)
+    if name == "cluster":
+        return cluster_pick(features, info, n, seed)
+    ranked = pick_diverse(features, info, n)
+    if name == "mixed":
+        shuffled = random.Random(1000 + seed).sample(range(len(pool_docs)), len(pool_docs))
+        out: list[int] = []
+        for a, b in zip(ranked, shuffled):
+            out += [j for j in (a, b) if j not in out]
+        return out[:n]
+    return ranked
 
 
 def main() -> int:
@@ -100,6 +150,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--rankings", nargs="+", default=list(RANKINGS), choices=RANKINGS)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--shift", action="store_true", help="base: national-press forms; pool and test: portal pages")
     parser.add_argument("--weak-labels", action="store_true", help="measure the line labels of unlabelled lines")
     args = parser.parse_args()
     corpus = load_corpus(args.corpus)
@@ -124,16 +175,21 @@ def main() -> int:
         return model, score(truth, [p.event_type for p in predictions], [p.topics for p in predictions])
 
     for seed in range(args.seeds):
-        base, pool, test = split(corpus, seed)
+        base, pool, test = (split_shifted if args.shift else split)(corpus, seed)
         base_model, figures = fit_and_score(base, set(), test)
         base_scores.append(figures)
         print(f"seed {seed}: base {len(base)}, pool {len(pool)}, test {len(test)}; base " + _fmt(figures), flush=True)
         pool_docs = [prepared[i] for i in pool]
-        orders = {m: [pool[j] for j in order(m, base_model, pool_docs, max(ks))] for m in args.rankings}
-        orders["random"] = random.Random(1000 + seed).sample(pool, len(pool))
+        orders = {}
+        for m in args.rankings:
+            # Clusters depend on how many are picked; the other rankings' batches are prefixes of one order.
+            picks = {k: order(m, base_model, pool_docs, k if m == "cluster" else max(ks), seed) for k in ks}
+            orders[m] = {k: [pool[j] for j in picks[k]] for k in ks}
+        shuffled = random.Random(1000 + seed).sample(pool, len(pool))
+        orders["random"] = {k: shuffled for k in ks}
         for m in methods:
             for k in ks:
-                _, figures = fit_and_score(base + orders[m][:k], set(pool), test)
+                _, figures = fit_and_score(base + orders[m][k][:k], set(pool), test)
                 results[m][k].append(figures)
                 print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({seconds[-1]:.0f} s)", flush=True)
     print(f"\nmean over {args.seeds} seeds; in brackets: mean difference to random (wins on seeds)")
