@@ -172,7 +172,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     columns = {"text_column": args.text_column, "id_column": args.id_column, "title_column": args.title_column}
     picked = suggest(
         args.inputs, args.n, model=args.model, exclude=args.exclude or [], output=args.output, fmt=args.format,
-        force=args.force, max_bytes=args.max_bytes, **columns,
+        force=args.force, max_bytes=args.max_bytes, strategy=args.strategy, random_state=args.seed, **columns,
     )  # fmt: skip
     for line in [] if args.quiet else picked.report_lines(args.output):
         print(f"classify: {line}", file=sys.stderr)

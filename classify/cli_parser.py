@@ -191,6 +191,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="a labelled corpus (folder with labels.jsonl, JSONL, Label Studio export) whose articles, by id or "
         "text, are not suggested again; repeatable (default: none)",
     )
+    sg.add_argument(
+        "--strategy",
+        choices=["mixed", "uncertainty"],
+        default="mixed",
+        help="mixed: every other article drawn at random from the input, the others the most informative; "
+        "uncertainty: all the most informative (default: %(default)s)",
+    )
+    sg.add_argument(
+        "--seed", type=int, default=0, help="seed of the random draw; same inputs and seed, same list (default: 0)"
+    )
     sg.add_argument("--force", action="store_true", help="replace an existing output (default: off)")
     sg.add_argument(
         "--max-bytes",

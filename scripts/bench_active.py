@@ -9,11 +9,13 @@ The pool is real labelled articles nobody here wrote: ``portal_dev`` (provincial
 texts re-read once per machine, see ../shared/data/README.md) and ``domain_dev`` (national press).
 For each of ``--seeds`` seeds, each set is shuffled and cut in two halves (stratified by set): one half is
 the unlabelled pool, the other is held out as the test set. A base model is trained once on the shipped
-corpus (``seeds/``); then for each k, the k pool articles chosen by ``suggest``'s ranking (with the base
-model: uncertainty + diversity, :func:`classify.active.rank`) or k chosen at random (the same seed) are
-added with their gold labels (their ``topics_maybe`` as unsure topics, as a reviewer who cannot decide
-marks them, see :mod:`classify.corpus.reader`), the model is retrained (``train(corpus, evidence=True)``, as ``classify
-train`` does) and scored on the test half: event macro-F1 and topic micro-F1 (``topics_maybe`` ignored).
+corpus (``seeds/``); then for each k, the k pool articles chosen by ``suggest`` (with the base model and
+its default ``mixed`` strategy: half by uncertainty + diversity, half drawn at random,
+:func:`classify.active.rank`) or k chosen at random (the same seed) are added with their gold labels
+(their ``topics_maybe`` as unsure topics, as a reviewer who cannot decide marks them, see
+:mod:`classify.corpus.reader`), the model is retrained (``train(corpus, evidence=True)``, as
+``classify train`` does) and scored on the test half: event macro-F1 and topic micro-F1
+(``topics_maybe`` ignored).
 
 Prints a table (mean and standard deviation over seeds, and on how many seeds suggest beat random),
 the base model's figures, the time per retrain, and writes a PNG learning curve to ``--png`` (under

@@ -2,8 +2,11 @@
 
 Inputs are read as ``classify label`` reads them (:func:`classify.batch.sources.iter_documents`),
 labelled in chunks, and scored by :func:`classify.active.ranking.uncertainty`; the most informative
-``max(10 n, 500)`` are kept (so memory does not grow with the input), and ``n`` of them are picked
-for informativeness and diversity (:func:`classify.active.ranking.pick_diverse`).
+``max(10 n, 500)`` are kept (so memory does not grow with the input), with a random sample of ``n``
+of all the articles read. The ``mixed`` strategy (default) takes the ``n`` alternately from the
+informative ones, for informativeness and diversity (:func:`classify.active.ranking.pick_diverse`),
+and from the random sample (:func:`classify.active.ranking.pick_mixed`); ``uncertainty`` takes them
+all for informativeness and diversity.
 """
 
 from __future__ import annotations
@@ -17,7 +20,16 @@ from pathlib import Path
 
 from classify.active.exclude import known_articles
 from classify.active.labelstudio import labelstudio_tasks
-from classify.active.ranking import pick_diverse, uncertainty, why
+from classify.active.ranking import (
+    AT_RANDOM,
+    BY_UNCERTAINTY,
+    STRATEGIES,
+    RandomSample,
+    pick_diverse,
+    pick_mixed,
+    uncertainty,
+    why,
+)
 from classify.atomic import atomic_write
 from classify.batch.guard import check_output_target
 from classify.batch.sources import DEFAULT_MAX_BYTES, html_to_text, iter_documents
@@ -50,9 +62,10 @@ class Suggestions:
     Attributes
     ----------
     records : list of dict
-        One per suggested article, best first: ``rank``, ``id``, ``source``, ``title``, ``text``,
-        ``why``, ``informativeness``, ``prediction`` (the record ``classify label`` writes, without
-        ``id``/``source``) and ``input`` (the input record's other fields, or None).
+        One per suggested article, in the order picked: ``rank``, ``id``, ``source``, ``title``,
+        ``text``, ``picked_by`` (``"uncertainty"`` or ``"random"``), ``why``, ``informativeness``,
+        ``prediction`` (the record ``classify label`` writes, without ``id``/``source``) and ``input``
+        (the input record's other fields, or None).
     candidates : int
         Articles ranked (read, with text, not excluded).
     excluded : int
@@ -127,22 +140,57 @@ def model_version(model) -> str:
     return f"{name} {sha}".strip()
 
 
-def rank(model, docs: Sequence, n: int) -> list[tuple[int, float, str, object]]:
-    """Pick ``n`` of already prepared articles: ``(index, informativeness, why, prediction)``, best first.
+def rank(
+    model, docs: Sequence, n: int, *, strategy: str = "mixed", random_state: int = 0
+) -> list[tuple[int, float, str, object, str]]:
+    """Pick ``n`` of already prepared articles: ``(index, informativeness, why, prediction, picked_by)``.
 
-    The core of :func:`suggest`, for callers that hold the articles in memory (the benchmark, the
-    review queue of a batch job). Predicts ``docs`` in one pass.
+    The core of :func:`suggest`, for callers that hold the articles in memory (the benchmark).
+    Predicts ``docs`` in one pass; ``strategy`` and ``random_state`` as for :func:`suggest`.
     """
+    _check_strategy(strategy)
     predictions = model.predict_prepared(list(docs)) if docs else []
     thresholds = model.decision_thresholds()
     scored = [uncertainty(p, thresholds) for p in predictions]
     order = sorted(range(len(docs)), key=lambda i: -scored[i].score)
-    candidates = order[: max(KEEP_FACTOR * n, KEEP_MIN)]
-    picked = pick_diverse(model.features([docs[i] for i in candidates]), [scored[i].score for i in candidates], n)
+    sample = RandomSample(n if strategy == "mixed" else 0, random_state)
+    for i in range(len(docs)):
+        sample.offer(i)
+    candidates = _union(order[: max(KEEP_FACTOR * n, KEEP_MIN)], sample.items())
+    position = {i: j for j, i in enumerate(candidates)}
+    picked = _pick(
+        model.features([docs[i] for i in candidates]),
+        [scored[i].score for i in candidates],
+        n,
+        [position[i] for i in sample.items()],
+    )
     return [
-        (candidates[j], scored[candidates[j]].score, why(scored[candidates[j]], thresholds), predictions[candidates[j]])
-        for j in picked
+        (i, scored[i].score, _why(scored[i], thresholds, how), predictions[i], how)
+        for i, how in ((candidates[j], how) for j, how in picked)
     ]
+
+
+def _check_strategy(strategy: str) -> None:
+    if strategy not in STRATEGIES:
+        raise ClassifyError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")
+
+
+def _union(first: list, second: list, key: Callable = lambda item: item) -> list:
+    """``first`` followed by the items of ``second`` it does not have (the same ``key``)."""
+    seen = {key(item) for item in first}
+    return first + [item for item in second if key(item) not in seen]
+
+
+def _pick(features, scores: list[float], n: int, random_order: list[int]) -> list[tuple[int, str]]:
+    """Rows picked, and how: mixed when there is a random order, else by uncertainty alone."""
+    if random_order:
+        return pick_mixed(features, scores, n, random_order)
+    return [(j, BY_UNCERTAINTY) for j in pick_diverse(features, scores, n)]
+
+
+def _why(u, thresholds: dict, how: str) -> str:
+    reason = why(u, thresholds)
+    return f"drawn at random (half of each batch); {reason}" if how == AT_RANDOM else reason
 
 
 def suggest(
@@ -159,6 +207,8 @@ def suggest(
     title_column: str = "title",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
+    strategy: str = "mixed",
+    random_state: int = 0,
 ) -> Suggestions:
     """The ``n`` unlabelled articles of ``inputs`` whose labels would teach the model most.
 
@@ -181,6 +231,11 @@ def suggest(
         As for :func:`classify.batch.label_files`.
     progress : callable, optional
         Called with the number of documents read so far, after each chunk.
+    strategy : {"mixed", "uncertainty"}, default="mixed"
+        ``mixed``: every other article is drawn at random from all the articles read, the others are
+        the most informative with diversity; ``uncertainty``: all are the most informative with diversity.
+    random_state : int, default=0
+        Seed of the random draw: the same inputs and seed give the same suggestions.
 
     Returns
     -------
@@ -197,6 +252,7 @@ def suggest(
     exclude = [str(p) for p in exclude]
     if n < 1:
         raise ClassifyError(f"n must be at least 1, got {n}")
+    _check_strategy(strategy)
     fmt = output_format(output, fmt)
     check_output(output, inputs, exclude, force)
     for name in inputs:
@@ -208,6 +264,7 @@ def suggest(
     result = Suggestions()
     kept: list[tuple[float, int, object, object, object]] = []  # a min-heap of the best candidates
     keep = max(KEEP_FACTOR * n, KEEP_MIN)
+    sample = RandomSample(n if strategy == "mixed" else 0, random_state)
     thresholds = model.decision_thresholds()
     read = 0
     for chunk in _chunks(iter_documents(inputs, text_column=text_column, id_column=id_column,
@@ -232,6 +289,7 @@ def suggest(
             u = uncertainty(prediction, thresholds)
             entry = (u.score, -result.candidates, doc, prepared, (prediction, u))
             result.candidates += 1
+            sample.offer(entry)
             if len(kept) < keep:
                 heapq.heappush(kept, entry)
             elif entry[:2] > kept[0][:2]:
@@ -239,8 +297,13 @@ def suggest(
         if progress:
             progress(read)
     best = sorted(kept, key=lambda entry: entry[:2], reverse=True)
-    picked = pick_diverse(model.features([entry[3] for entry in best]), [entry[0] for entry in best], n)
-    for rank_number, j in enumerate(picked, 1):
+    drawn = sample.items()
+    best = _union(best, drawn, key=lambda entry: entry[1])  # an entry's second item numbers it
+    position = {entry[1]: j for j, entry in enumerate(best)}
+    picked = _pick(
+        model.features([entry[3] for entry in best]), [entry[0] for entry in best], n, [position[e[1]] for e in drawn]
+    )
+    for rank_number, (j, how) in enumerate(picked, 1):
         score, _, doc, _, (prediction, u) = best[j]
         result.records.append(
             {
@@ -249,7 +312,8 @@ def suggest(
                 "source": doc.source,
                 "title": doc.title,
                 "text": doc.text,
-                "why": why(u, thresholds),
+                "picked_by": how,
+                "why": _why(u, thresholds, how),
                 "informativeness": round(score, 4),
                 "prediction": prediction.to_dict(),
                 "input": doc.extra or None,

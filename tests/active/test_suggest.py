@@ -4,13 +4,13 @@ import json
 import subprocess
 
 import pytest
-from conftest import classify_cli
+from conftest import SEEDS, classify_cli
 from learning_articles import BORDERLINE_VISIT, BORDERLINE_VISIT_COPY, CLEAR_GREETING, CLEAR_REVIEW, write_articles
 
 import classify
 from classify.active.ranking import pick_diverse, uncertainty, why
 from classify.corpus.writer import CorpusFolder
-from classify.errors import OutputError
+from classify.errors import ClassifyError, OutputError
 from classify.model.prediction import Prediction
 
 
@@ -25,10 +25,11 @@ def pool(tmp_path):
 
 
 def test_a_borderline_article_is_suggested_before_clear_ones(pool, default_model):
-    picked = classify.suggest([str(pool)], n=3, model=default_model)
+    picked = classify.suggest([str(pool)], n=3, model=default_model, strategy="uncertainty")
     assert [r["id"] for r in picked] == ["tham-lam-viec", "tong-ket", "chuc-mung"]
     first = picked[0]
     assert first["rank"] == 1 and first["text"] == BORDERLINE_VISIT and first["source"] == f"{pool}:3"
+    assert [r["picked_by"] for r in picked] == ["uncertainty"] * 3
     # The reason names the two event types the model hesitates between, and a topic near its threshold.
     assert first["why"].startswith("event: ") and "official_visit 0." in first["why"]
     assert "annual_review 0." in first["why"] and "near its threshold" in first["why"]
@@ -48,11 +49,44 @@ def test_a_near_copy_of_a_suggested_article_is_not_suggested_too(tmp_path, defau
             "chuc-mung": CLEAR_GREETING,
         },
     )
-    every = {r["id"]: r["informativeness"] for r in classify.suggest([str(source)], n=4, model=default_model)}
+    picked = classify.suggest([str(source)], n=4, model=default_model, strategy="uncertainty")
+    every = {r["id"]: r["informativeness"] for r in picked}
     # Without diversity both near-twins would be the top two: each is more informative than the review.
     assert min(every["ban-goc"], every["ban-sao"]) > every["tong-ket"]
-    top = [r["id"] for r in classify.suggest([str(source)], n=2, model=default_model)]
+    top = [r["id"] for r in classify.suggest([str(source)], n=2, model=default_model, strategy="uncertainty")]
     assert len({"ban-goc", "ban-sao"} & set(top)) == 1 and "tong-ket" in top
+    # A mixed batch never takes the twin either, whatever the random draw offers.
+    for seed in range(8):
+        mixed = [r["id"] for r in classify.suggest([str(source)], n=4, model=default_model, random_state=seed)]
+        assert len({"ban-goc", "ban-sao"} & set(mixed)) == 1 and len(mixed) == 3
+
+
+def test_by_default_every_other_suggestion_is_drawn_at_random_from_all_articles(tmp_path, default_model, monkeypatch):
+    import importlib
+
+    suggest_module = importlib.import_module("classify.active.suggest")  # the package's name is the function
+
+    articles = {"tham": BORDERLINE_VISIT, "tong-ket": CLEAR_REVIEW, "chuc-mung": CLEAR_GREETING}
+    articles |= {
+        name: (SEEDS / name).read_text(encoding="utf-8") for name in ("w1_011.txt", "w1_043.txt", "w2_006.txt")
+    }
+    source = write_articles(tmp_path / "moi.jsonl", articles)
+    picked = classify.suggest([str(source)], n=4, model=default_model)
+    assert picked[0]["id"] == "tham"  # the most informative opens the batch
+    assert [r["picked_by"] for r in picked] == ["uncertainty", "random", "uncertainty", "random"]
+    assert all(r["why"].startswith("drawn at random (half of each batch); event: ") for r in picked[1::2])
+    assert [r["id"] for r in classify.suggest([str(source)], n=4, model=default_model)] == [r["id"] for r in picked]
+    # The random half comes from every article read, not only from the most informative ones kept.
+    monkeypatch.setattr(suggest_module, "KEEP_FACTOR", 1)
+    monkeypatch.setattr(suggest_module, "KEEP_MIN", 1)
+    informative = {r["id"] for r in classify.suggest([str(source)], n=2, model=default_model, strategy="uncertainty")}
+    drawn = set()
+    for seed in range(12):
+        batch = classify.suggest([str(source)], n=2, model=default_model, random_state=seed)
+        drawn |= {r["id"] for r in batch if r["picked_by"] == "random"}
+    assert drawn - informative
+    with pytest.raises(ClassifyError, match="unknown strategy 'margin'; use one of mixed, uncertainty"):
+        classify.suggest([str(source)], model=default_model, strategy="margin")
 
 
 def test_pick_diverse_is_greedy_max_min_weighted_by_informativeness():
@@ -81,12 +115,24 @@ def test_a_topic_is_near_its_own_threshold_not_near_one_half():
 
 def test_the_command_writes_jsonl_atomically_and_never_over_an_input(pool, tmp_path):
     out = tmp_path / "to_label.jsonl"
-    done = subprocess.run(classify_cli("suggest", str(pool), "-n", "2", "-o", str(out)), capture_output=True, text=True)
+    command = classify_cli("suggest", str(pool), "-n", "2", "-o", str(out), "--strategy", "uncertainty")
+    done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == ["tham-lam-viec", "tong-ket"]
-    assert set(records[0]) == {"rank", "id", "source", "title", "text", "why", "informativeness", "prediction", "input"}
+    assert set(records[0]) == {
+        *("rank", "id", "source", "title", "text", "picked_by", "why", "informativeness", "prediction", "input")
+    }
+    assert [r["picked_by"] for r in records] == ["uncertainty", "uncertainty"]
     assert "suggested 2 of 3 articles" in done.stderr
+    mixed = tmp_path / "mixed.jsonl"
+    done = subprocess.run(classify_cli("suggest", str(pool), "-n", "2", "-o", str(mixed), "--seed", "7"), text=True)
+    assert done.returncode == 0
+    assert [json.loads(line)["picked_by"] for line in mixed.read_text(encoding="utf-8").splitlines()] == [
+        "uncertainty",
+        "random",
+    ]
+    mixed.unlink()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
     # An existing output (another run's) is kept unless --force; the input itself, never.
     before = out.read_bytes()
