@@ -44,7 +44,7 @@ def labelstudio_tasks(records: Sequence[dict], label_fields: dict[str, str], mod
     ----------
     records : sequence of dict
         Records of :func:`classify.active.suggest` (``id``, ``source``, ``title``, ``text``,
-        ``why``, ``informativeness``, ``prediction``).
+        ``picked_by``, ``why``, ``informativeness``, ``prediction``).
     label_fields : dict
         ``{field: "single" | "multi"}`` of the model.
     model_version : str
@@ -67,6 +67,7 @@ def labelstudio_tasks(records: Sequence[dict], label_fields: dict[str, str], mod
                     "article_id": record["id"],
                     "source": record.get("source"),
                     "why": record.get("why", ""),
+                    "picked_by": record.get("picked_by", "uncertainty"),
                 },
                 "predictions": [
                     {

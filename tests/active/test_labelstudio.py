@@ -8,7 +8,7 @@ from conftest import SEEDS, classify_cli
 from learning_articles import BORDERLINE_VISIT, CLEAR_GREETING, CLEAR_REVIEW, write_articles
 
 import classify
-from classify.active.labelstudio import labelling_config
+from classify.active.labelstudio import labelling_config, labelstudio_tasks
 from classify.corpus.reader import load_corpus
 from classify.errors import CorpusError
 from classify.model.taxonomy import display_name
@@ -19,12 +19,21 @@ def tasks(tmp_path, default_model):
     source = write_articles(tmp_path / "moi.jsonl", {"a": CLEAR_GREETING, "b": CLEAR_REVIEW, "c": BORDERLINE_VISIT})
     out = tmp_path / "tasks.json"
     done = subprocess.run(
-        classify_cli("suggest", str(source), "-n", "3", "-o", str(out), "--format", "label-studio"),
+        classify_cli(
+            "suggest", str(source), "-n", "3", "-o", str(out), "--format", "label-studio", "--strategy", "uncertainty"
+        ),
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_a_task_says_whether_its_article_was_drawn_at_random(default_model):
+    picked = classify.suggest([str(SEEDS / "w1_011.txt"), str(SEEDS / "w1_043.txt")], n=2, model=default_model)
+    tasks = labelstudio_tasks(picked.records, default_model.label_fields, "v")
+    assert [t["data"]["picked_by"] for t in tasks] == ["uncertainty", "random"]
+    assert tasks[1]["data"]["why"].startswith("drawn at random")
 
 
 def _choices(result, name):
@@ -35,6 +44,7 @@ def test_tasks_carry_the_article_and_the_models_labels_as_pre_annotations(tasks,
     assert [t["data"]["article_id"] for t in tasks] == ["c", "b", "a"]  # most useful first
     first = tasks[0]
     assert first["data"]["text"] == BORDERLINE_VISIT and "official_visit" in first["data"]["why"]
+    assert [t["data"]["picked_by"] for t in tasks] == ["uncertainty"] * 3
     prediction = default_model.predict(BORDERLINE_VISIT)
     [pre] = first["predictions"]
     assert pre["model_version"].startswith("classify-default-v1.joblib ")
