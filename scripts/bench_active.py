@@ -156,7 +156,9 @@ def main() -> int:
     for seed in range(seeds):
         pool, test = split(sets, seed)
         base.append(evaluate(base_model, test))
-        ranked = [i for i, *_ in rank(base_model, [prepare(r["text"]) for r in pool], max(ks))]
+        # Each seed draws the random half of a mixed batch afresh: with one seed for all, the same pool
+        # positions would be drawn on every split (the pool lists portal pages first).
+        ranked = [i for i, *_ in rank(base_model, [prepare(r["text"]) for r in pool], max(ks), random_state=seed)]
         shuffled = random.Random(1000 + seed).sample(range(len(pool)), len(pool))
         for method, order in (("suggest", ranked), ("random", shuffled)):
             for k in ks:
