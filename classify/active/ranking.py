@@ -207,12 +207,14 @@ class RandomSample:
 
     def offer(self, item: object) -> None:
         """Consider ``item`` for the sample."""
+        if not self.n:
+            return
         key = self._rng.random()
         self._offered += 1
         entry = (-key, self._offered, item)
         if len(self._heap) < self.n:
             heapq.heappush(self._heap, entry)
-        elif self.n and entry > self._heap[0]:
+        elif entry > self._heap[0]:
             heapq.heapreplace(self._heap, entry)
 
     def items(self) -> list:

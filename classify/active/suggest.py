@@ -156,18 +156,11 @@ def rank(
     sample = RandomSample(n if strategy == "mixed" else 0, random_state)
     for i in range(len(docs)):
         sample.offer(i)
-    candidates = _union(order[: max(KEEP_FACTOR * n, KEEP_MIN)], sample.items())
-    position = {i: j for j, i in enumerate(candidates)}
-    picked = _pick(
-        model.features([docs[i] for i in candidates]),
-        [scored[i].score for i in candidates],
-        n,
-        [position[i] for i in sample.items()],
+    kept = order[: max(KEEP_FACTOR * n, KEEP_MIN)]
+    picked = _pick_among(
+        model, kept, sample.items(), n, key=lambda i: i, doc=docs.__getitem__, score=lambda i: scored[i].score
     )
-    return [
-        (i, scored[i].score, _why(scored[i], thresholds, how), predictions[i], how)
-        for i, how in ((candidates[j], how) for j, how in picked)
-    ]
+    return [(i, scored[i].score, _why(scored[i], thresholds, how), predictions[i], how) for i, how in picked]
 
 
 def _check_strategy(strategy: str) -> None:
@@ -175,17 +168,22 @@ def _check_strategy(strategy: str) -> None:
         raise ClassifyError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")
 
 
-def _union(first: list, second: list, key: Callable = lambda item: item) -> list:
-    """``first`` followed by the items of ``second`` it does not have (the same ``key``)."""
-    seen = {key(item) for item in first}
-    return first + [item for item in second if key(item) not in seen]
+def _pick_among(model, kept: list, drawn: list, n: int, *, key, doc, score) -> list[tuple[object, str]]:
+    """``(candidate, how)`` picked from the kept candidates and the random draw (mixed when there is one).
 
-
-def _pick(features, scores: list[float], n: int, random_order: list[int]) -> list[tuple[int, str]]:
-    """Rows picked, and how: mixed when there is a random order, else by uncertainty alone."""
-    if random_order:
-        return pick_mixed(features, scores, n, random_order)
-    return [(j, BY_UNCERTAINTY) for j in pick_diverse(features, scores, n)]
+    ``key`` identifies a candidate (one may be both kept and drawn), ``doc`` gives its prepared
+    article and ``score`` its informativeness.
+    """
+    seen = {key(c) for c in kept}
+    candidates = kept + [d for d in drawn if key(d) not in seen]
+    features = model.features([doc(c) for c in candidates])
+    scores = [score(c) for c in candidates]
+    if drawn:
+        position = {key(c): j for j, c in enumerate(candidates)}
+        picked = pick_mixed(features, scores, n, [position[key(d)] for d in drawn])
+    else:
+        picked = [(j, BY_UNCERTAINTY) for j in pick_diverse(features, scores, n)]
+    return [(candidates[j], how) for j, how in picked]
 
 
 def _why(u, thresholds: dict, how: str) -> str:
@@ -297,14 +295,11 @@ def suggest(
         if progress:
             progress(read)
     best = sorted(kept, key=lambda entry: entry[:2], reverse=True)
-    drawn = sample.items()
-    best = _union(best, drawn, key=lambda entry: entry[1])  # an entry's second item numbers it
-    position = {entry[1]: j for j, entry in enumerate(best)}
-    picked = _pick(
-        model.features([entry[3] for entry in best]), [entry[0] for entry in best], n, [position[e[1]] for e in drawn]
+    picked = _pick_among(  # an entry's second item numbers it
+        model, best, sample.items(), n, key=lambda e: e[1], doc=lambda e: e[3], score=lambda e: e[0]
     )
-    for rank_number, (j, how) in enumerate(picked, 1):
-        score, _, doc, _, (prediction, u) = best[j]
+    for rank_number, (entry, how) in enumerate(picked, 1):
+        score, _, doc, _, (prediction, u) = entry
         result.records.append(
             {
                 "rank": rank_number,

@@ -35,8 +35,8 @@ __all__ = ["write_workbook", "workbook_ids", "workbook_columns", "SHEET_TITLE", 
 SHEET_TITLE = "labels"
 MAX_CELL_CHARS = 32_767  # Excel's limit: a longer cell is cut there (and says so)
 DISPLAY_COLUMNS = {"event_type": "event_type_vi", "topics": "topics_vi"}
-_WIDTHS = {"id": 28, "source": 32, "title": 48, "summary": 90, "error": 40, "topics": 28, "topics_vi": 36}
-_WIDTHS |= {UNSURE_COLUMN: 28}
+_WIDTHS = {"id": 28, "source": 32, "title": 48, "summary": 90, "error": 40}
+_WIDTHS |= {"topics": 28, "topics_vi": 36, UNSURE_COLUMN: 28}
 _WRAPPED = frozenset({"summary", "title", "topics_vi", UNSURE_COLUMN})
 
 
