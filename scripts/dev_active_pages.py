@@ -1,0 +1,185 @@
+"""Choose suggest's ranking on real pages of one's own, not on the pages #27's benchmark checks it on.
+
+Usage:
+    python scripts/dev_active_pages.py PAGES.jsonl... [--seeds 3] [--k 10 20 40] [--jobs 2]
+                                       [--rankings uncertainty mixed density cluster] [--json /tmp/dev_pages.json]
+                                       [--quick]
+
+``scripts/dev_active.py`` chooses on the authored corpus; its portal pages are still ours. This script
+runs the loop of ``scripts/bench_active.py`` on a development set of real pages that are *not* the
+benchmark's: labelled JSONL records (``id``, ``text``, ``event_type``, ``topics``, and ``topics_maybe``
+or ``unsure_topics``, optionally ``url``), kept outside the repository like the benchmark's texts.
+A page whose ``url`` is one of ``portal_dev``'s (``--shared``) is refused, so the two sets stay apart,
+and pages with the same ``url`` count once.
+
+For each seed, the pages of each input file are shuffled and cut in half (pool and test); the base model
+is trained once on the shipped corpus; each ranking's first k pool pages (``mixed`` is the product's
+own :func:`classify.active.rank`; the others are :func:`dev_active.order`), or k at random, are added
+with their labels, the model is retrained and scored on the test half. Retrainings run in ``--jobs``
+processes. Prints, per k and ranking, the mean over seeds, the mean difference to random and on how
+many seeds the ranking beat random.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_active import METRICS, Trainer, evaluate, split  # noqa: E402
+from dev_active import order  # noqa: E402
+
+from classify.active import rank  # noqa: E402
+from classify.corpus.reader import Corpus, load_corpus  # noqa: E402
+from classify.text import prepare  # noqa: E402
+
+RANKINGS = ("uncertainty", "mixed", "density", "cluster")
+
+
+def _address(url: str) -> str:
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def load_pages(paths: list[Path], shared: Path) -> dict[str, list[dict]]:
+    """``{file stem: [page]}``, without the benchmark's pages and without repeated addresses."""
+    index = shared / "portal_dev_index.jsonl"
+    benchmark = set()
+    if index.exists():
+        with index.open(encoding="utf-8") as handle:
+            benchmark = {_address(json.loads(line)["url"]) for line in handle if line.strip()}
+    seen: set[str] = set()
+    sets: dict[str, list[dict]] = {}
+    refused = 0
+    for path in paths:
+        rows = []
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                address = _address(row.get("url") or row["id"])
+                if address in benchmark:
+                    refused += 1
+                    continue
+                if address in seen:
+                    continue
+                seen.add(address)
+                maybe = row.get("topics_maybe", row.get("unsure_topics")) or []
+                rows.append(dict(row, topics=sorted(set(row["topics"])), topics_maybe=sorted(set(maybe))))
+        sets[path.stem] = rows
+    print(f"{sum(map(len, sets.values()))} pages from {len(paths)} files; {refused} refused as benchmark pages")
+    return sets
+
+
+_TRAINER: Trainer | None = None
+
+
+def _shipped(path: Path, quick: bool) -> Corpus:
+    corpus = load_corpus(path)
+    return Corpus(corpus.documents[::4], corpus.label_fields, "quarter") if quick else corpus
+
+
+def _init_worker(corpus_path: str, quick: bool) -> None:
+    from threadpoolctl import threadpool_limits
+
+    global _TRAINER
+    threadpool_limits(1)  # the processes share the cores; no process spawns threads of its own
+    _TRAINER = Trainer(_shipped(Path(corpus_path), quick))
+
+
+def _retrain(task: tuple) -> tuple:
+    seed, method, k, added, test = task
+    figures = evaluate(_TRAINER(added), test)
+    return seed, method, k, figures, _TRAINER.seconds[-1]
+
+
+def ranked(name: str, model, pool: list[dict], n: int, seed: int) -> list[int]:
+    docs = [prepare(r["text"]) for r in pool]
+    if name == "mixed":
+        return [i for i, *_ in rank(model, docs, n, random_state=seed)]
+    return order(name, model, docs, n, seed)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", type=Path, nargs="+")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--k", type=int, nargs="+", default=[10, 20, 40])
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--rankings", nargs="+", default=list(RANKINGS), choices=RANKINGS)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true", help="smoke run: a quarter of the corpus, k 2 4, 1 seed")
+    args = parser.parse_args()
+    if args.quick:
+        args.k, args.seeds = [2, 4], 1
+    sets = load_pages(args.pages, args.shared)
+    ks = sorted(args.k)
+    trainer = Trainer(_shipped(args.corpus, args.quick))
+    base_model = trainer([])
+    print(f"base model trained in {trainer.seconds[0]:.0f} s", flush=True)
+    methods = [*args.rankings, "random"]
+    tasks, base = [], []
+    for seed in range(args.seeds):
+        pool, test = split(sets, seed)
+        base.append(evaluate(base_model, test))
+        print(f"seed {seed}: pool {len(pool)}, test {len(test)}; base " + _fmt(base[-1]), flush=True)
+        orders = {m: ranked(m, base_model, pool, max(ks), seed) for m in args.rankings if m != "cluster"}
+        orders["random"] = random.Random(1000 + seed).sample(range(len(pool)), len(pool))
+        for m in methods:
+            for k in ks:
+                # Clusters depend on how many are picked; the other rankings' batches are prefixes.
+                picks = ranked(m, base_model, pool, k, seed) if m == "cluster" else orders[m]
+                tasks.append((seed, m, k, [pool[i] for i in picks[:k]], test))
+    results = {m: {k: [None] * args.seeds for k in ks} for m in methods}
+    seconds = []
+    started = time.perf_counter()
+    with ProcessPoolExecutor(args.jobs, initializer=_init_worker, initargs=(str(args.corpus), args.quick)) as workers:
+        for seed, m, k, figures, took in workers.map(_retrain, tasks):
+            results[m][k][seed] = figures
+            seconds.append(took)
+            print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({took:.0f} s)", flush=True)
+    print(f"\n{len(tasks)} retrains in {time.perf_counter() - started:.0f} s with {args.jobs} processes")
+    print(f"mean over {args.seeds} seeds; in brackets: mean difference to random (wins on seeds)")
+    print(f"{'k':>4} {'ranking':<12}" + "".join(f"{m:>32}" for m in METRICS))
+    print(f"{0:>4} {'base':<12}" + "".join(f"{statistics.mean(b[m] for b in base):>32.3f}" for m in METRICS))
+    summary = {}
+    for k in ks:
+        for m in methods:
+            cells = []
+            for metric in METRICS:
+                mine = [r[metric] for r in results[m][k]]
+                rand = [r[metric] for r in results["random"][k]]
+                diff = statistics.mean(a - b for a, b in zip(mine, rand))
+                summary.setdefault(m, {}).setdefault(k, {})[metric] = diff
+                wins = sum(a > b for a, b in zip(mine, rand))
+                cells.append(f"{statistics.mean(mine):.3f} ({diff:+.4f}, {wins}/{len(mine)})")
+            print(f"{k:>4} {m:<12}" + "".join(f"{c:>32}" for c in cells))
+    print("\nscore = mean over k of (event diff + topic diff) to random; ahead = ahead at every k on both")
+    for m in args.rankings:
+        diffs = summary[m]
+        score = statistics.mean(sum(diffs[k].values()) for k in ks)
+        ahead = all(d > 0 for k in ks for d in diffs[k].values())
+        print(f"  {m:<12} score {score:+.4f}  ahead everywhere: {'yes' if ahead else 'no'}")
+    print(f"time per retrain: {statistics.median(seconds):.0f} s median ({len(seconds)} retrains, {args.jobs} at once)")
+    if args.json:
+        args.json.write_text(json.dumps({"base": base, "results": results}, indent=1))
+    return 0
+
+
+def _fmt(figures: dict) -> str:
+    return "  ".join(f"{m} {figures[m]:.3f}" for m in METRICS)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
