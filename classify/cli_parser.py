@@ -193,13 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sg.add_argument(
         "--strategy",
-        choices=["mixed", "uncertainty"],
-        default="mixed",
-        help="mixed: every other article drawn at random from the input, the others the most informative; "
-        "uncertainty: all the most informative (default: %(default)s)",
+        choices=["density", "mixed", "uncertainty"],
+        default="density",
+        help="density: the most informative, each weighed by how typical of the input it is; mixed: every other "
+        "article drawn at random from the input, the others the most informative; uncertainty: all the most "
+        "informative (default: %(default)s)",
     )
     sg.add_argument(
-        "--seed", type=int, default=0, help="seed of the random draw; same inputs and seed, same list (default: 0)"
+        "--seed", type=int, default=0, help="seed of the random sample; same inputs and seed, same list (default: 0)"
     )
     sg.add_argument("--force", action="store_true", help="replace an existing output (default: off)")
     sg.add_argument(

@@ -3,14 +3,14 @@
 Usage:
     python scripts/bench_active.py [--png /tmp/bench_active.png] [--k 10 20 40] [--seeds 5]
                                    [--shared ../shared/data] [--portal ~/.cache/classify-dev/portal_dev.jsonl]
-                                   [--corpus seeds] [--quick]
+                                   [--corpus seeds] [--jobs 2] [--quick]
 
 The pool is real labelled articles nobody here wrote: ``portal_dev`` (provincial portal page openings,
 texts re-read once per machine, see ../shared/data/README.md) and ``domain_dev`` (national press).
 For each of ``--seeds`` seeds, each set is shuffled and cut in two halves (stratified by set): one half is
 the unlabelled pool, the other is held out as the test set. A base model is trained once on the shipped
 corpus (``seeds/``); then for each k, the k pool articles chosen by ``suggest`` (with the base model and
-its default ``mixed`` strategy: half by uncertainty + diversity, half drawn at random,
+its default ``density`` strategy: informativeness weighed by information density, with diversity,
 :func:`classify.active.rank`) or k chosen at random (the same seed) are added with their gold labels
 (their ``topics_maybe`` as unsure topics, as a reviewer who cannot decide marks them, see
 :mod:`classify.corpus.reader`), the model is retrained (``train(corpus, evidence=True)``, as
@@ -18,7 +18,8 @@ its default ``mixed`` strategy: half by uncertainty + diversity, half drawn at r
 (``topics_maybe`` ignored).
 
 Prints a table (mean and standard deviation over seeds, and on how many seeds suggest beat random),
-the base model's figures, the time per retrain, and writes a PNG learning curve to ``--png`` (under
+the base model's figures, the time per retrain (``--jobs`` retrainings at once share the cores, so each
+takes longer than alone), and writes a PNG learning curve to ``--png`` (under
 /tmp by default; never commit it). Skips with one line when the data is absent. Nothing of the data is
 written anywhere.
 """
@@ -94,6 +95,39 @@ class Trainer:
         return model
 
 
+_TRAINER: Trainer | None = None
+
+
+def shipped(path: Path, quick: bool = False) -> Corpus:
+    """The shipped corpus, or a quarter of it for a smoke run."""
+    corpus = load_corpus(path)
+    return Corpus(corpus.documents[::4], corpus.label_fields, "quarter") if quick else corpus
+
+
+def init_worker(corpus_path: str, quick: bool) -> None:
+    """Give a retraining process its own :class:`Trainer`, on one thread (the processes share the cores)."""
+    from threadpoolctl import threadpool_limits
+
+    global _TRAINER
+    threadpool_limits(1)
+    _TRAINER = Trainer(shipped(Path(corpus_path), quick))
+
+
+def retrain(task: tuple) -> tuple:
+    """``(seed, method, k, figures, seconds)`` of one ``(seed, method, k, added, test)`` task, in a worker."""
+    seed, method, k, added, test = task
+    figures = evaluate(_TRAINER(added), test)
+    return seed, method, k, figures, _TRAINER.seconds[-1]
+
+
+def run_tasks(tasks: list[tuple], jobs: int, corpus_path: Path, quick: bool):
+    """Yield :func:`retrain`'s results in the order of ``tasks``, ``jobs`` processes at once."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, initializer=init_worker, initargs=(str(corpus_path), quick)) as workers:
+        yield from workers.map(retrain, tasks)
+
+
 def evaluate(model, test: list[dict]) -> dict[str, float]:
     predictions = model.predict_many([r["text"] for r in test])
     return score(test, [p.event_type for p in predictions], [p.topics for p in predictions])
@@ -137,39 +171,48 @@ def main() -> int:
     parser.add_argument("--png", type=Path, default=Path("/tmp/bench_active.png"))
     parser.add_argument("--json", type=Path, default=None, help="also write the figures there (e.g. under /tmp)")
     parser.add_argument("--quick", action="store_true", help="smoke run: a quarter of the corpus, k 2 4, 1 seed")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="retrain in this many processes at once (each on one thread)"
+    )
     args = parser.parse_args()
     sets = load_sets(args.shared, args.portal)
     if not sets:
         print("no data: nothing to measure")
         return 0
-    corpus = load_corpus(args.corpus)
+    corpus = shipped(args.corpus, args.quick)
     ks, seeds = sorted(args.k), args.seeds
     if args.quick:
-        corpus = Corpus(corpus.documents[::4], corpus.label_fields, "quarter")
         ks, seeds = [2, 4], 1
     print(f"shipped corpus: {len(corpus)} articles; pool+test: {sum(len(r) for r in sets.values())} real articles")
     trainer = Trainer(corpus)
     base_model = trainer([])
     print(f"base model trained in {trainer.seconds[0]:.0f} s")
-    results: dict = {"suggest": {k: [] for k in ks}, "random": {k: [] for k in ks}}
+    results: dict = {"suggest": {k: [None] * seeds for k in ks}, "random": {k: [None] * seeds for k in ks}}
     base: list[dict] = []
+    tasks, retrains = [], []
     for seed in range(seeds):
         pool, test = split(sets, seed)
         base.append(evaluate(base_model, test))
-        # Each seed draws the random half of a mixed batch afresh: with one seed for all, the same pool
-        # positions would be drawn on every split (the pool lists portal pages first).
+        # Each seed draws its random sample afresh: with one seed for all, the same pool positions
+        # would be drawn on every split (the pool lists portal pages first).
         ranked = [i for i, *_ in rank(base_model, [prepare(r["text"]) for r in pool], max(ks), random_state=seed)]
         shuffled = random.Random(1000 + seed).sample(range(len(pool)), len(pool))
         for method, order in (("suggest", ranked), ("random", shuffled)):
-            for k in ks:
-                figures = evaluate(trainer([pool[i] for i in order[:k]]), test)
-                results[method][k].append(figures)
-                print(
-                    f"  seed {seed} {method:<7} k={k:<3} "
-                    + "  ".join(f"{m} {figures[m]:.3f}" for m in METRICS)
-                    + f"  ({trainer.seconds[-1]:.0f} s)",
-                    flush=True,
-                )
+            tasks += [(seed, method, k, [pool[i] for i in order[:k]], test) for k in ks]
+    if args.jobs > 1:
+        done = run_tasks(tasks, args.jobs, args.corpus, args.quick)
+    else:
+        done = ((s, m, k, evaluate(trainer(added), test), None) for s, m, k, added, test in tasks)
+    for seed, method, k, figures, seconds in done:
+        seconds = trainer.seconds[-1] if seconds is None else seconds
+        retrains.append(seconds)
+        results[method][k][seed] = figures
+        print(
+            f"  seed {seed} {method:<7} k={k:<3} "
+            + "  ".join(f"{m} {figures[m]:.3f}" for m in METRICS)
+            + f"  ({seconds:.0f} s)",
+            flush=True,
+        )
     print(f"\n{len(pool)} pool / {len(test)} test articles per seed; {seeds} seeds; mean (sd) over seeds")
     print(
         f"{'k':>4} {'method':<8}"
@@ -199,11 +242,10 @@ def main() -> int:
                     ahead = statistics.mean(s[m] for s in results["suggest"][k]) > statistics.mean(r[m] for r in rows)
                     verdict = verdict and ahead
             print(line)
-    retrains = trainer.seconds[1:]
     print(
         f"\ntime per retrain: {statistics.median(retrains):.0f} s median, {statistics.mean(retrains):.0f} s mean, "
         f"{max(retrains):.0f} s max "
-        f"({len(retrains)} retrains; base {trainer.seconds[0]:.0f} s)"
+        f"({len(retrains)} retrains, {args.jobs} at once; base {trainer.seconds[0]:.0f} s alone)"
     )
     print(
         "target (suggest ahead of random at every k, on both metrics, mean over seeds): "

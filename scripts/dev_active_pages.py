@@ -28,18 +28,16 @@ import random
 import statistics
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_active import METRICS, Trainer, evaluate, split  # noqa: E402
+from bench_active import METRICS, Trainer, evaluate, run_tasks, shipped, split  # noqa: E402
 from dev_active import order  # noqa: E402
 
 from classify.active import rank  # noqa: E402
-from classify.corpus.reader import Corpus, load_corpus  # noqa: E402
 from classify.text import prepare  # noqa: E402
 
 RANKINGS = ("uncertainty", "mixed", "density", "cluster")
@@ -80,28 +78,6 @@ def load_pages(paths: list[Path], shared: Path) -> dict[str, list[dict]]:
     return sets
 
 
-_TRAINER: Trainer | None = None
-
-
-def _shipped(path: Path, quick: bool) -> Corpus:
-    corpus = load_corpus(path)
-    return Corpus(corpus.documents[::4], corpus.label_fields, "quarter") if quick else corpus
-
-
-def _init_worker(corpus_path: str, quick: bool) -> None:
-    from threadpoolctl import threadpool_limits
-
-    global _TRAINER
-    threadpool_limits(1)  # the processes share the cores; no process spawns threads of its own
-    _TRAINER = Trainer(_shipped(Path(corpus_path), quick))
-
-
-def _retrain(task: tuple) -> tuple:
-    seed, method, k, added, test = task
-    figures = evaluate(_TRAINER(added), test)
-    return seed, method, k, figures, _TRAINER.seconds[-1]
-
-
 def ranked(name: str, model, pool: list[dict], n: int, seed: int) -> list[int]:
     docs = [prepare(r["text"]) for r in pool]
     if name == "mixed":
@@ -125,7 +101,7 @@ def main() -> int:
         args.k, args.seeds = [2, 4], 1
     sets = load_pages(args.pages, args.shared)
     ks = sorted(args.k)
-    trainer = Trainer(_shipped(args.corpus, args.quick))
+    trainer = Trainer(shipped(args.corpus, args.quick))
     base_model = trainer([])
     print(f"base model trained in {trainer.seconds[0]:.0f} s", flush=True)
     methods = [*args.rankings, "random"]
@@ -144,11 +120,10 @@ def main() -> int:
     results = {m: {k: [None] * args.seeds for k in ks} for m in methods}
     seconds = []
     started = time.perf_counter()
-    with ProcessPoolExecutor(args.jobs, initializer=_init_worker, initargs=(str(args.corpus), args.quick)) as workers:
-        for seed, m, k, figures, took in workers.map(_retrain, tasks):
-            results[m][k][seed] = figures
-            seconds.append(took)
-            print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({took:.0f} s)", flush=True)
+    for seed, m, k, figures, took in run_tasks(tasks, args.jobs, args.corpus, args.quick):
+        results[m][k][seed] = figures
+        seconds.append(took)
+        print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({took:.0f} s)", flush=True)
     print(f"\n{len(tasks)} retrains in {time.perf_counter() - started:.0f} s with {args.jobs} processes")
     print(f"mean over {args.seeds} seeds; in brackets: mean difference to random (wins on seeds)")
     print(f"{'k':>4} {'ranking':<12}" + "".join(f"{m:>32}" for m in METRICS))

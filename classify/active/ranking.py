@@ -16,12 +16,17 @@ TF-IDF rows the model itself reads (:meth:`ArticleModel.features`), so a near-co
 article (cosine close to 1) scores close to 0 and falls to the end, while articles on other
 subjects (cosine 0.0-0.2 between different news articles) keep nearly all their informativeness.
 
-Mixed batches (:func:`pick_mixed`, the default of ``classify suggest``): picks alternate between
-that order and a random sample of the input (:class:`RandomSample`), so half of a batch teaches the
-model what typical articles of the user's feed look like, and half what it is unsure of. It was
-chosen, by a rule fixed beforehand, on the authored corpus with the model trained on national-press
-articles and the pool and test made of portal pages (``scripts/dev_active.py --shift``); on real pages
-it is not ahead of random at every batch size either (docs/active-learning.md).
+Density (:func:`pick_dense`, the default of ``classify suggest``): each article's informativeness is
+multiplied by its information density, its mean cosine similarity to a random sample of the articles
+read (Settles & Craven 2008), before the diversity step; an uncertain article like many others of the
+user's feed comes before an equally uncertain one unlike anything else (a page of clutter, an odd
+story), and a near-copy of a pick is never taken. It was chosen, by a rule fixed beforehand, on a
+development set of real pages that are not the benchmark's (``scripts/dev_active_pages.py``,
+docs/active-learning.md).
+
+Mixed batches (:func:`pick_mixed`): picks alternate between the informativeness order and a random
+sample of the input (:class:`RandomSample`), so half of a batch shows the model typical articles of
+the user's feed, and half what it is unsure of.
 """
 
 from __future__ import annotations
@@ -42,12 +47,15 @@ __all__ = [
     "why",
     "pick_diverse",
     "pick_mixed",
+    "pick_dense",
+    "information_density",
     "RandomSample",
     "NEAR_THRESHOLD",
     "NEAR_COPY",
     "STRATEGIES",
     "BY_UNCERTAINTY",
     "AT_RANDOM",
+    "BY_DENSITY",
 ]
 
 # A topic whose (rescaled) score is within this distance of 0.5 is named in "why" as near its threshold.
@@ -55,8 +63,8 @@ NEAR_THRESHOLD = 0.2
 # Two articles this similar (cosine of their TF-IDF rows) are one story: a mixed batch never takes both.
 # Another portal's copy of a story is about 0.95; different news articles, 0.0-0.2.
 NEAR_COPY = 0.8
-STRATEGIES = ("mixed", "uncertainty")
-BY_UNCERTAINTY, AT_RANDOM = "uncertainty", "random"
+STRATEGIES = ("density", "mixed", "uncertainty")
+BY_UNCERTAINTY, AT_RANDOM, BY_DENSITY = "uncertainty", "random", "density"
 EVENT_FIELD = "event_type"
 TOPICS_FIELD = "topics"
 
@@ -143,7 +151,16 @@ def why(u: Uncertainty, thresholds: dict[str, dict[str, float]]) -> str:
     return "; ".join(parts)
 
 
-def pick_diverse(features, scores: Sequence[float], n: int) -> list[int]:
+def _unit_rows(features):
+    """``features`` as a CSR matrix of L2-normalised rows (products of rows are then cosines)."""
+    import scipy.sparse as sp
+
+    rows = sp.csr_matrix(features, dtype=np.float64)
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    return sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ rows
+
+
+def pick_diverse(features, scores: Sequence[float], n: int, *, near_copy: float | None = None) -> list[int]:
     """Greedy max-min selection of ``n`` rows, weighted by informativeness.
 
     Parameters
@@ -154,6 +171,9 @@ def pick_diverse(features, scores: Sequence[float], n: int) -> list[int]:
         Informativeness of each candidate.
     n : int
         How many to pick.
+    near_copy : float, optional
+        A row whose cosine to a row already picked reaches this is never picked (the list may then
+        be shorter than ``n``); by default every row can be, its near-copies last.
 
     Returns
     -------
@@ -161,15 +181,11 @@ def pick_diverse(features, scores: Sequence[float], n: int) -> list[int]:
         Row indices in the order picked: the most informative first, then at each step the row
         maximising ``score × (1 - max cosine to the rows picked so far)``; ties go to the earlier row.
     """
-    import scipy.sparse as sp
-
     m = len(scores)
     n = min(n, m)
     if n <= 0:
         return []
-    rows = sp.csr_matrix(features, dtype=np.float64)
-    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
-    rows = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ rows
+    rows = _unit_rows(features)
     info = np.asarray(scores, dtype=np.float64)
     closest = np.zeros(m)
     taken = np.zeros(m, dtype=bool)
@@ -177,6 +193,10 @@ def pick_diverse(features, scores: Sequence[float], n: int) -> list[int]:
     for _ in range(n):
         gain = info * (1.0 - closest)
         gain[taken] = -np.inf
+        if near_copy is not None:
+            gain[closest >= near_copy] = -np.inf
+        if not np.isfinite(gain).any():
+            break
         best = int(np.argmax(gain))
         picked.append(best)
         taken[best] = True
@@ -247,11 +267,7 @@ def pick_mixed(
         :func:`pick_diverse`: the first, third, ...) or :data:`AT_RANDOM` (the second, fourth, ...).
         When one order has no row left, the other fills the batch.
     """
-    import scipy.sparse as sp
-
-    rows = sp.csr_matrix(features, dtype=np.float64)
-    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
-    rows = sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ rows
+    rows = _unit_rows(features)
     orders = {BY_UNCERTAINTY: iter(pick_diverse(rows, scores, n)), AT_RANDOM: iter(random_order)}
     closest = np.zeros(rows.shape[0])
     taken = np.zeros(rows.shape[0], dtype=bool)
@@ -267,3 +283,61 @@ def pick_mixed(
         taken[row] = True
         closest = np.maximum(closest, np.asarray((rows @ rows[row].T).todense()).ravel())
     return picked
+
+
+def information_density(features, reference: Sequence[int]) -> np.ndarray:
+    """Mean cosine similarity of each row to the ``reference`` rows other than itself, in [0, 1].
+
+    Parameters
+    ----------
+    features : sparse matrix or ndarray, shape (m, d)
+        One row per candidate (TF-IDF).
+    reference : sequence of int
+        Rows standing for the whole input (a uniform random sample of it): a row's density is how
+        much it is like the articles the user has, not like the ones the model is unsure of.
+
+    Returns
+    -------
+    ndarray, shape (m,)
+        0 for a row unlike every reference row, or when no other reference row exists.
+    """
+    rows = _unit_rows(features)
+    reference = sorted(set(reference))
+    if not reference:
+        return np.zeros(rows.shape[0])
+    total = np.asarray(rows @ np.asarray(rows[reference].sum(axis=0)).ravel()).ravel()
+    own = np.zeros(rows.shape[0])
+    own[reference] = 1.0
+    self_similarity = own * (rows.getnnz(axis=1) > 0)  # a row in the reference is not like itself
+    others = len(reference) - own
+    with np.errstate(invalid="ignore", divide="ignore"):
+        density = np.where(others > 0, (total - self_similarity) / np.maximum(others, 1), 0.0)
+    return np.clip(density, 0.0, 1.0)
+
+
+def pick_dense(
+    features, scores: Sequence[float], n: int, reference: Sequence[int], *, near_copy: float = NEAR_COPY
+) -> list[tuple[int, float]]:
+    """``n`` rows by informativeness × information density, with diversity.
+
+    Parameters
+    ----------
+    features : sparse matrix or ndarray, shape (m, d)
+        One row per candidate (TF-IDF).
+    scores : sequence of float
+        Informativeness of each candidate.
+    n : int
+        How many to pick.
+    reference : sequence of int
+        Rows of a random sample of the input (:func:`information_density`).
+    near_copy : float, default=NEAR_COPY
+        A row whose cosine to a row already picked reaches this is skipped.
+
+    Returns
+    -------
+    list of (int, float)
+        ``(row, density)`` in the order :func:`pick_diverse` picks them on the weighted scores.
+    """
+    density = information_density(features, reference)
+    weighted = np.asarray(scores, dtype=np.float64) * density
+    return [(j, float(density[j])) for j in pick_diverse(features, weighted, n, near_copy=near_copy)]

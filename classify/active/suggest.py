@@ -2,11 +2,13 @@
 
 Inputs are read as ``classify label`` reads them (:func:`classify.batch.sources.iter_documents`),
 labelled in chunks, and scored by :func:`classify.active.ranking.uncertainty`; the most informative
-``max(10 n, 500)`` are kept (so memory does not grow with the input), with a random sample of ``n``
-of all the articles read. The ``mixed`` strategy (default) takes the ``n`` alternately from the
-informative ones, for informativeness and diversity (:func:`classify.active.ranking.pick_diverse`),
-and from the random sample (:func:`classify.active.ranking.pick_mixed`); ``uncertainty`` takes them
-all for informativeness and diversity.
+``max(10 n, 500)`` are kept (so memory does not grow with the input), with a random sample of all
+the articles read. The ``density`` strategy (default) weighs each article's informativeness by how
+like the sample (``max(10 n, 500)`` articles) it is and picks with diversity
+(:func:`classify.active.ranking.pick_dense`); ``mixed`` takes the ``n`` alternately from the
+informative ones and from a sample of ``n`` (:func:`classify.active.ranking.pick_mixed`);
+``uncertainty`` takes them all for informativeness and diversity
+(:func:`classify.active.ranking.pick_diverse`).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from classify.active.exclude import known_articles
 from classify.active.labelstudio import labelstudio_tasks
 from classify.active.ranking import (
     AT_RANDOM,
+    BY_DENSITY,
     BY_UNCERTAINTY,
     STRATEGIES,
     RandomSample,
+    pick_dense,
     pick_diverse,
     pick_mixed,
     uncertainty,
@@ -63,7 +67,7 @@ class Suggestions:
     ----------
     records : list of dict
         One per suggested article, in the order picked: ``rank``, ``id``, ``source``, ``title``,
-        ``text``, ``picked_by`` (``"uncertainty"`` or ``"random"``), ``why``, ``informativeness``,
+        ``text``, ``picked_by`` (``"density"``, ``"uncertainty"`` or ``"random"``), ``why``, ``informativeness``,
         ``prediction`` (the record ``classify label`` writes, without ``id``/``source``) and ``input``
         (the input record's other fields, or None).
     candidates : int
@@ -141,7 +145,7 @@ def model_version(model) -> str:
 
 
 def rank(
-    model, docs: Sequence, n: int, *, strategy: str = "mixed", random_state: int = 0
+    model, docs: Sequence, n: int, *, strategy: str = "density", random_state: int = 0
 ) -> list[tuple[int, float, str, object, str]]:
     """Pick ``n`` of already prepared articles: ``(index, informativeness, why, prediction, picked_by)``.
 
@@ -153,14 +157,24 @@ def rank(
     thresholds = model.decision_thresholds()
     scored = [uncertainty(p, thresholds) for p in predictions]
     order = sorted(range(len(docs)), key=lambda i: -scored[i].score)
-    sample = RandomSample(n if strategy == "mixed" else 0, random_state)
+    keep = max(KEEP_FACTOR * n, KEEP_MIN)
+    sample = RandomSample(_sample_size(strategy, n, keep), random_state)
     for i in range(len(docs)):
         sample.offer(i)
-    kept = order[: max(KEEP_FACTOR * n, KEEP_MIN)]
     picked = _pick_among(
-        model, kept, sample.items(), n, key=lambda i: i, doc=docs.__getitem__, score=lambda i: scored[i].score
+        model,
+        order[:keep],
+        sample.items(),
+        n,
+        strategy,
+        key=lambda i: i,
+        doc=docs.__getitem__,
+        score=lambda i: scored[i].score,
     )
-    return [(i, scored[i].score, _why(scored[i], thresholds, how), predictions[i], how) for i, how in picked]
+    return [
+        (i, scored[i].score, _why(scored[i], thresholds, how, density), predictions[i], how)
+        for i, how, density in picked
+    ]
 
 
 def _check_strategy(strategy: str) -> None:
@@ -168,8 +182,15 @@ def _check_strategy(strategy: str) -> None:
         raise ClassifyError(f"unknown strategy {strategy!r}; use one of {', '.join(STRATEGIES)}")
 
 
-def _pick_among(model, kept: list, drawn: list, n: int, *, key, doc, score) -> list[tuple[object, str]]:
-    """``(candidate, how)`` picked from the kept candidates and the random draw (mixed when there is one).
+def _sample_size(strategy: str, n: int, keep: int) -> int:
+    """How many articles of the input the random sample holds: the density's reference, or mixed's draw."""
+    return {"density": keep, "mixed": n}.get(strategy, 0)
+
+
+def _pick_among(
+    model, kept: list, drawn: list, n: int, strategy: str, *, key, doc, score
+) -> list[tuple[object, str, float | None]]:
+    """``(candidate, picked_by, density or None)`` picked from the kept candidates and the random sample.
 
     ``key`` identifies a candidate (one may be both kept and drawn), ``doc`` gives its prepared
     article and ``score`` its informativeness.
@@ -178,17 +199,22 @@ def _pick_among(model, kept: list, drawn: list, n: int, *, key, doc, score) -> l
     candidates = kept + [d for d in drawn if key(d) not in seen]
     features = model.features([doc(c) for c in candidates])
     scores = [score(c) for c in candidates]
-    if drawn:
-        position = {key(c): j for j, c in enumerate(candidates)}
-        picked = pick_mixed(features, scores, n, [position[key(d)] for d in drawn])
-    else:
-        picked = [(j, BY_UNCERTAINTY) for j in pick_diverse(features, scores, n)]
-    return [(candidates[j], how) for j, how in picked]
+    position = {key(c): j for j, c in enumerate(candidates)}
+    sample = [position[key(d)] for d in drawn]
+    if strategy == "density":
+        return [(candidates[j], BY_DENSITY, d) for j, d in pick_dense(features, scores, n, sample)]
+    if strategy == "mixed":
+        return [(candidates[j], how, None) for j, how in pick_mixed(features, scores, n, sample)]
+    return [(candidates[j], BY_UNCERTAINTY, None) for j in pick_diverse(features, scores, n)]
 
 
-def _why(u, thresholds: dict, how: str) -> str:
+def _why(u, thresholds: dict, how: str, density: float | None = None) -> str:
     reason = why(u, thresholds)
-    return f"drawn at random (half of each batch); {reason}" if how == AT_RANDOM else reason
+    if how == AT_RANDOM:
+        return f"drawn at random (half of each batch); {reason}"
+    if density is not None:
+        return f"{reason}; like many articles read (mean similarity {density:.2f})"
+    return reason
 
 
 def suggest(
@@ -205,7 +231,7 @@ def suggest(
     title_column: str = "title",
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     progress: Callable[[int], None] | None = None,
-    strategy: str = "mixed",
+    strategy: str = "density",
     random_state: int = 0,
 ) -> Suggestions:
     """The ``n`` unlabelled articles of ``inputs`` whose labels would teach the model most.
@@ -229,11 +255,13 @@ def suggest(
         As for :func:`classify.batch.label_files`.
     progress : callable, optional
         Called with the number of documents read so far, after each chunk.
-    strategy : {"mixed", "uncertainty"}, default="mixed"
+    strategy : {"density", "mixed", "uncertainty"}, default="density"
+        ``density``: the most informative with diversity, each weighed by how like a random sample of
+        the articles read it is (an uncertain but typical article first, never two copies of one story);
         ``mixed``: every other article is drawn at random from all the articles read, the others are
         the most informative with diversity; ``uncertainty``: all are the most informative with diversity.
     random_state : int, default=0
-        Seed of the random draw: the same inputs and seed give the same suggestions.
+        Seed of the random sample: the same inputs and seed give the same suggestions.
 
     Returns
     -------
@@ -262,7 +290,7 @@ def suggest(
     result = Suggestions()
     kept: list[tuple[float, int, object, object, object]] = []  # a min-heap of the best candidates
     keep = max(KEEP_FACTOR * n, KEEP_MIN)
-    sample = RandomSample(n if strategy == "mixed" else 0, random_state)
+    sample = RandomSample(_sample_size(strategy, n, keep), random_state)
     thresholds = model.decision_thresholds()
     read = 0
     for chunk in _chunks(iter_documents(inputs, text_column=text_column, id_column=id_column,
@@ -296,9 +324,9 @@ def suggest(
             progress(read)
     best = sorted(kept, key=lambda entry: entry[:2], reverse=True)
     picked = _pick_among(  # an entry's second item numbers it
-        model, best, sample.items(), n, key=lambda e: e[1], doc=lambda e: e[3], score=lambda e: e[0]
+        model, best, sample.items(), n, strategy, key=lambda e: e[1], doc=lambda e: e[3], score=lambda e: e[0]
     )
-    for rank_number, (entry, how) in enumerate(picked, 1):
+    for rank_number, (entry, how, density) in enumerate(picked, 1):
         score, _, doc, _, (prediction, u) = entry
         result.records.append(
             {
@@ -308,7 +336,7 @@ def suggest(
                 "title": doc.title,
                 "text": doc.text,
                 "picked_by": how,
-                "why": _why(u, thresholds, how),
+                "why": _why(u, thresholds, how, density),
                 "informativeness": round(score, 4),
                 "prediction": prediction.to_dict(),
                 "input": doc.extra or None,
