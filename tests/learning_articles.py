@@ -2,6 +2,8 @@
 
 The shipped model is sure of CLEAR_GREETING, hesitates between official_visit and annual_review on
 BORDERLINE_VISIT (0.50 each), and BORDERLINE_VISIT_COPY is a near-copy of it (TF-IDF cosine 0.95).
+ODD_DOUBLE_EVENT is off the sector, unlike the other articles, and the model hesitates on it between
+anniversary and annual_review (0.53 / 0.47): more informative than CLEAR_REVIEW, less typical.
 """
 
 import json
@@ -45,6 +47,16 @@ CLEAR_GREETING = """Lãnh đạo tỉnh thăm, chúc mừng Báo Lạng Sơn nh�
 Sáng 19/6, đồng chí Bí thư Tỉnh ủy cùng đoàn công tác đã đến thăm, chúc mừng tập thể cán bộ, phóng viên Báo Lạng Sơn nhân kỷ niệm 98 năm Ngày Báo chí cách mạng Việt Nam.
 
 Thay mặt lãnh đạo tỉnh, đồng chí Bí thư ghi nhận những đóng góp của đội ngũ người làm báo trong công tác tuyên truyền, đề nghị Báo tiếp tục đổi mới nội dung, đẩy mạnh chuyển đổi số trong hoạt động báo chí.
+"""
+
+# A farmers' union anniversary held together with a six-month review, in a commune: off the sector.
+ODD_DOUBLE_EVENT = """Hội Nông dân xã Yên Lập kỷ niệm 93 năm Ngày thành lập và sơ kết phong trào thi đua 6 tháng
+
+Sáng 14/10, Hội Nông dân xã Yên Lập tổ chức lễ kỷ niệm 93 năm Ngày thành lập Hội Nông dân Việt Nam, đồng thời sơ kết phong trào thi đua sản xuất, kinh doanh giỏi 6 tháng đầu năm.
+
+Sáu tháng qua, toàn xã có 312 hộ đạt danh hiệu sản xuất, kinh doanh giỏi các cấp; Hội đã phối hợp với ngân hàng giải ngân 4,2 tỷ đồng vốn vay cho 96 hộ hội viên phát triển chăn nuôi, trồng chè.
+
+Dịp này, Hội khen thưởng 8 chi hội và 15 hội viên có thành tích xuất sắc.
 """
 
 

@@ -213,7 +213,7 @@ def _why(u, thresholds: dict, how: str, density: float | None = None) -> str:
     if how == AT_RANDOM:
         return f"drawn at random (half of each batch); {reason}"
     if density is not None:
-        return f"{reason}; like many articles read (mean similarity {density:.2f})"
+        return f"{reason}; mean similarity to the articles read {density:.2f}"
     return reason
 
 

@@ -30,7 +30,8 @@ def tasks(tmp_path, default_model):
 
 
 def test_a_task_says_whether_its_article_was_drawn_at_random(default_model):
-    picked = classify.suggest([str(SEEDS / "w1_011.txt"), str(SEEDS / "w1_043.txt")], n=2, model=default_model)
+    articles = [str(SEEDS / "w1_011.txt"), str(SEEDS / "w1_043.txt")]
+    picked = classify.suggest(articles, n=2, model=default_model, strategy="mixed")
     tasks = labelstudio_tasks(picked.records, default_model.label_fields, "v")
     assert [t["data"]["picked_by"] for t in tasks] == ["uncertainty", "random"]
     assert tasks[1]["data"]["why"].startswith("drawn at random")

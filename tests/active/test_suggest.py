@@ -5,7 +5,14 @@ import subprocess
 
 import pytest
 from conftest import SEEDS, classify_cli
-from learning_articles import BORDERLINE_VISIT, BORDERLINE_VISIT_COPY, CLEAR_GREETING, CLEAR_REVIEW, write_articles
+from learning_articles import (
+    BORDERLINE_VISIT,
+    BORDERLINE_VISIT_COPY,
+    CLEAR_GREETING,
+    CLEAR_REVIEW,
+    ODD_DOUBLE_EVENT,
+    write_articles,
+)
 
 import classify
 from classify.active.ranking import pick_diverse, uncertainty, why
@@ -55,13 +62,37 @@ def test_a_near_copy_of_a_suggested_article_is_not_suggested_too(tmp_path, defau
     assert min(every["ban-goc"], every["ban-sao"]) > every["tong-ket"]
     top = [r["id"] for r in classify.suggest([str(source)], n=2, model=default_model, strategy="uncertainty")]
     assert len({"ban-goc", "ban-sao"} & set(top)) == 1 and "tong-ket" in top
-    # A mixed batch never takes the twin either, whatever the random draw offers.
-    for seed in range(8):
-        mixed = [r["id"] for r in classify.suggest([str(source)], n=4, model=default_model, random_state=seed)]
-        assert len({"ban-goc", "ban-sao"} & set(mixed)) == 1 and len(mixed) == 3
+    # The default and mixed batches never take the twin, whatever the random sample holds.
+    for strategy in ("density", "mixed"):
+        for seed in range(8):
+            batch = classify.suggest([str(source)], n=4, model=default_model, strategy=strategy, random_state=seed)
+            ids = [r["id"] for r in batch]
+            assert len({"ban-goc", "ban-sao"} & set(ids)) == 1 and len(ids) == 3, strategy
 
 
-def test_by_default_every_other_suggestion_is_drawn_at_random_from_all_articles(tmp_path, default_model, monkeypatch):
+def test_by_default_an_uncertain_article_like_the_input_comes_before_an_odd_one(tmp_path, default_model):
+    articles = {"tham": BORDERLINE_VISIT, "hoi-nong-dan": ODD_DOUBLE_EVENT, "tong-ket": CLEAR_REVIEW}
+    # Year-end reviews of press, broadcasting and post bodies: what this user's feed is mostly made of.
+    articles |= {
+        name: (SEEDS / name).read_text(encoding="utf-8")
+        for name in ("w1_002.txt", "w1_007.txt", "w1_010.txt", "w1_013.txt", "w1_046.txt")
+    }
+    source = write_articles(tmp_path / "moi.jsonl", articles)
+    by_uncertainty = classify.suggest([str(source)], n=3, model=default_model, strategy="uncertainty")
+    assert [r["id"] for r in by_uncertainty] == ["tham", "hoi-nong-dan", "tong-ket"]
+    picked = classify.suggest([str(source)], n=3, model=default_model)
+    # The farmers' union story is the more uncertain, but unlike the rest: the sector's review comes first.
+    assert [r["id"] for r in picked] == ["tham", "tong-ket", "hoi-nong-dan"]
+    assert [r["picked_by"] for r in picked] == ["density"] * 3
+    similarity = [float(r["why"].rsplit(" ", 1)[1]) for r in picked]
+    assert all(
+        r["why"].startswith("event: ") and "; mean similarity to the articles read 0." in r["why"] for r in picked
+    )
+    assert similarity[1] > 2 * similarity[2] > 0  # the review is like the feed, the union's story is not
+    assert picked[2]["informativeness"] > picked[1]["informativeness"]
+
+
+def test_a_mixed_batch_draws_every_other_suggestion_at_random_from_all_articles(tmp_path, default_model, monkeypatch):
     import importlib
 
     suggest_module = importlib.import_module("classify.active.suggest")  # the package's name is the function
@@ -71,21 +102,22 @@ def test_by_default_every_other_suggestion_is_drawn_at_random_from_all_articles(
         name: (SEEDS / name).read_text(encoding="utf-8") for name in ("w1_011.txt", "w1_043.txt", "w2_006.txt")
     }
     source = write_articles(tmp_path / "moi.jsonl", articles)
-    picked = classify.suggest([str(source)], n=4, model=default_model)
+    picked = classify.suggest([str(source)], n=4, model=default_model, strategy="mixed")
     assert picked[0]["id"] == "tham"  # the most informative opens the batch
     assert [r["picked_by"] for r in picked] == ["uncertainty", "random", "uncertainty", "random"]
     assert all(r["why"].startswith("drawn at random (half of each batch); event: ") for r in picked[1::2])
-    assert [r["id"] for r in classify.suggest([str(source)], n=4, model=default_model)] == [r["id"] for r in picked]
+    again = classify.suggest([str(source)], n=4, model=default_model, strategy="mixed")
+    assert [r["id"] for r in again] == [r["id"] for r in picked]
     # The random half comes from every article read, not only from the most informative ones kept.
     monkeypatch.setattr(suggest_module, "KEEP_FACTOR", 1)
     monkeypatch.setattr(suggest_module, "KEEP_MIN", 1)
     informative = {r["id"] for r in classify.suggest([str(source)], n=2, model=default_model, strategy="uncertainty")}
     drawn = set()
     for seed in range(12):
-        batch = classify.suggest([str(source)], n=2, model=default_model, random_state=seed)
+        batch = classify.suggest([str(source)], n=2, model=default_model, strategy="mixed", random_state=seed)
         drawn |= {r["id"] for r in batch if r["picked_by"] == "random"}
     assert drawn - informative
-    with pytest.raises(ClassifyError, match="unknown strategy 'margin'; use one of mixed, uncertainty"):
+    with pytest.raises(ClassifyError, match="unknown strategy 'margin'; use one of density, mixed, uncertainty"):
         classify.suggest([str(source)], model=default_model, strategy="margin")
 
 
@@ -125,14 +157,13 @@ def test_the_command_writes_jsonl_atomically_and_never_over_an_input(pool, tmp_p
     }
     assert [r["picked_by"] for r in records] == ["uncertainty", "uncertainty"]
     assert "suggested 2 of 3 articles" in done.stderr
-    mixed = tmp_path / "mixed.jsonl"
-    done = subprocess.run(classify_cli("suggest", str(pool), "-n", "2", "-o", str(mixed), "--seed", "7"), text=True)
-    assert done.returncode == 0
-    assert [json.loads(line)["picked_by"] for line in mixed.read_text(encoding="utf-8").splitlines()] == [
-        "uncertainty",
-        "random",
-    ]
-    mixed.unlink()
+    for strategy, picked_by in ((None, ["density", "density"]), ("mixed", ["uncertainty", "random"])):
+        other = tmp_path / "other.jsonl"
+        command = classify_cli("suggest", str(pool), "-n", "2", "-o", str(other), "--seed", "7")
+        done = subprocess.run(command + (["--strategy", strategy] if strategy else []), text=True)
+        assert done.returncode == 0
+        assert [json.loads(line)["picked_by"] for line in other.read_text(encoding="utf-8").splitlines()] == picked_by
+        other.unlink()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
     # An existing output (another run's) is kept unless --force; the input itself, never.
     before = out.read_bytes()
