@@ -1,7 +1,7 @@
 """Choose suggest's ranking on real pages of one's own, not on the pages #27's benchmark checks it on.
 
 Usage:
-    python scripts/dev_active_pages.py PAGES.jsonl... [--seeds 3] [--k 10 20 40] [--jobs 2]
+    python scripts/dev_active_pages.py PAGES.jsonl... [--seeds 3] [--first-seed 0] [--k 10 20 40] [--jobs 2]
                                        [--rankings uncertainty mixed density cluster] [--json /tmp/dev_pages.json]
                                        [--quick]
 
@@ -92,6 +92,7 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT / "seeds")
     parser.add_argument("--k", type=int, nargs="+", default=[10, 20, 40])
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds first-seed .. first-seed + seeds - 1")
     parser.add_argument("--rankings", nargs="+", default=list(RANKINGS), choices=RANKINGS)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None)
@@ -106,7 +107,8 @@ def main() -> int:
     print(f"base model trained in {trainer.seconds[0]:.0f} s", flush=True)
     methods = [*args.rankings, "random"]
     tasks, base = [], []
-    for seed in range(args.seeds):
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    for seed in seeds:
         pool, test = split(sets, seed)
         base.append(evaluate(base_model, test))
         print(f"seed {seed}: pool {len(pool)}, test {len(test)}; base " + _fmt(base[-1]), flush=True)
@@ -121,7 +123,7 @@ def main() -> int:
     seconds = []
     started = time.perf_counter()
     for seed, m, k, figures, took in run_tasks(tasks, args.jobs, args.corpus, args.quick):
-        results[m][k][seed] = figures
+        results[m][k][seeds.index(seed)] = figures
         seconds.append(took)
         print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({took:.0f} s)", flush=True)
     print(f"\n{len(tasks)} retrains in {time.perf_counter() - started:.0f} s with {args.jobs} processes")
