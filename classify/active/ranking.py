@@ -56,6 +56,7 @@ __all__ = [
     "BY_UNCERTAINTY",
     "AT_RANDOM",
     "BY_DENSITY",
+    "SIMILARITY_REASON",
 ]
 
 # A topic whose (rescaled) score is within this distance of 0.5 is named in "why" as near its threshold.
@@ -65,6 +66,7 @@ NEAR_THRESHOLD = 0.2
 NEAR_COPY = 0.8
 STRATEGIES = ("density", "mixed", "uncertainty")
 BY_UNCERTAINTY, AT_RANDOM, BY_DENSITY = "uncertainty", "random", "density"
+SIMILARITY_REASON = "mean similarity to the articles read"
 EVENT_FIELD = "event_type"
 TOPICS_FIELD = "topics"
 
@@ -130,8 +132,23 @@ def uncertainty(prediction: Prediction, thresholds: dict[str, dict[str, float]])
     return Uncertainty(score=score, event=event_u, topic=topic_u, event_top=top, near_topics=near)
 
 
-def why(u: Uncertainty, thresholds: dict[str, dict[str, float]]) -> str:
+def why(
+    u: Uncertainty,
+    thresholds: dict[str, dict[str, float]],
+    picked_by: str | None = None,
+    density: float | None = None,
+) -> str:
     """One line saying why an article is worth labelling.
+
+    Parameters
+    ----------
+    u : Uncertainty
+    thresholds : dict
+        As for :func:`uncertainty`.
+    picked_by : str, optional
+        :data:`AT_RANDOM` starts the line with "drawn at random (half of each batch)".
+    density : float, optional
+        The article's information density (:func:`information_density`), named at the end.
 
     >>> why(Uncertainty(0.9, 0.97, 0.94, (("annual_review", 0.41), ("official_visit", 0.38)),
     ...                 (("it_egov", 0.47),)), {"topics": {"it_egov": 0.5}})
@@ -148,6 +165,10 @@ def why(u: Uncertainty, thresholds: dict[str, dict[str, float]]) -> str:
         parts.append(f"topic {topic} {score:.2f} near its threshold {cuts.get(topic, 0.5):.2f}")
     if not u.near_topics and u.topic:
         parts.append("no topic near its threshold")
+    if picked_by == AT_RANDOM:
+        parts.insert(0, "drawn at random (half of each batch)")
+    if density is not None:
+        parts.append(f"{SIMILARITY_REASON} {density:.2f}")
     return "; ".join(parts)
 
 

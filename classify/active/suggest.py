@@ -23,7 +23,6 @@ from pathlib import Path
 from classify.active.exclude import known_articles
 from classify.active.labelstudio import labelstudio_tasks
 from classify.active.ranking import (
-    AT_RANDOM,
     BY_DENSITY,
     BY_UNCERTAINTY,
     STRATEGIES,
@@ -172,7 +171,7 @@ def rank(
         score=lambda i: scored[i].score,
     )
     return [
-        (i, scored[i].score, _why(scored[i], thresholds, how, density), predictions[i], how)
+        (i, scored[i].score, why(scored[i], thresholds, how, density), predictions[i], how)
         for i, how, density in picked
     ]
 
@@ -206,15 +205,6 @@ def _pick_among(
     if strategy == "mixed":
         return [(candidates[j], how, None) for j, how in pick_mixed(features, scores, n, sample)]
     return [(candidates[j], BY_UNCERTAINTY, None) for j in pick_diverse(features, scores, n)]
-
-
-def _why(u, thresholds: dict, how: str, density: float | None = None) -> str:
-    reason = why(u, thresholds)
-    if how == AT_RANDOM:
-        return f"drawn at random (half of each batch); {reason}"
-    if density is not None:
-        return f"{reason}; mean similarity to the articles read {density:.2f}"
-    return reason
 
 
 def suggest(
@@ -336,7 +326,7 @@ def suggest(
                 "title": doc.title,
                 "text": doc.text,
                 "picked_by": how,
-                "why": _why(u, thresholds, how, density),
+                "why": why(u, thresholds, how, density),
                 "informativeness": round(score, 4),
                 "prediction": prediction.to_dict(),
                 "input": doc.extra or None,

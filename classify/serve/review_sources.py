@@ -3,15 +3,17 @@
 A job's articles are read again from its stored upload, as its worker read them, and the ``n``
 worth reviewing first are picked by ``suggest`` (:func:`classify.active.suggest`) with the served
 model. An uploaded file is the same, unless ``classify suggest`` wrote it (every record has a
-``why``): then its articles are already chosen and keep their order.
+``why``): then its articles are already chosen and keep their order, and each one's reason is the
+served model's uncertainty with how ``suggest`` picked it (at random, or its similarity to the input).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from classify.active.ranking import uncertainty, why
+from classify.active.ranking import SIMILARITY_REASON, uncertainty, why
 from classify.active.suggest import article_text, suggest
 from classify.batch.sources import iter_documents
 from classify.errors import ClassifyError
@@ -20,6 +22,7 @@ __all__ = ["records_from_input", "MAX_ORDERED"]
 
 MAX_ORDERED = 1000  # a suggested set is reviewed whole, up to this many articles
 _CHUNK = 128
+_SIMILARITY = re.compile(re.escape(SIMILARITY_REASON) + r" ([0-9.]+)$")
 
 
 def _relative(value: str | None, base: str) -> str | None:
@@ -83,7 +86,7 @@ def _in_order(documents, model) -> list[dict]:
                     "source": doc.source,
                     "title": title,
                     "text": text,
-                    "why": why(u, thresholds),
+                    "why": why(u, thresholds, doc.extra.get("picked_by"), _density(doc.extra.get("why"))),
                     "informativeness": round(u.score, 4),
                     "prediction": prediction.to_dict(),
                 }
@@ -105,3 +108,9 @@ def _in_order(documents, model) -> list[dict]:
     if batch:
         flush()
     return records
+
+
+def _density(reason) -> float | None:
+    """The similarity to the input ``suggest`` named in a suggested article's reason, if any."""
+    found = _SIMILARITY.search(reason) if isinstance(reason, str) else None
+    return float(found.group(1)) if found else None

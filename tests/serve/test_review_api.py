@@ -167,6 +167,24 @@ def test_a_suggested_set_keeps_its_order_and_a_queue_survives_a_restart(base_mod
         assert (status["reviewed"], status["item"]["index"], status["corrections"]) == (1, 1, 1)
 
 
+@pytest.mark.parametrize("strategy", ["density", "mixed"])
+def test_a_suggested_set_keeps_how_each_article_was_picked_in_its_reason(client, base_model, tmp_path, strategy):
+    _, model = base_model
+    suggested = tmp_path / "to_label.jsonl"
+    source = write_articles(tmp_path / "moi.jsonl", ARTICLES)
+    picked = classify.suggest([str(source)], n=3, model=model, strategy=strategy, output=str(suggested))
+    queue = _queue(client, suggested)
+    reasons = []
+    for index in range(len(picked)):
+        status = client.get(f"/api/review/{queue}").json()
+        reasons.append(status["item"]["why"])
+        client.post(f"/api/review/{queue}/skip", json={"index": index})
+    # The served model suggested them: its reasons are the file's, with how each was picked.
+    assert reasons == [r["why"] for r in picked]
+    marker = "; mean similarity to the articles read 0." if strategy == "density" else "drawn at random"
+    assert any(marker in reason for reason in reasons)
+
+
 def test_a_queue_of_a_finished_job_names_articles_as_the_upload_does(client, tmp_path):
     source = write_articles(tmp_path / "tin.jsonl", ARTICLES)
     job = client.post("/api/jobs", files={"file": ("tin.jsonl", source.read_bytes())}).json()["id"]
