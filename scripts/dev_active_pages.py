@@ -81,7 +81,7 @@ def load_pages(paths: list[Path], shared: Path) -> dict[str, list[dict]]:
 def ranked(name: str, model, pool: list[dict], n: int, seed: int) -> list[int]:
     docs = [prepare(r["text"]) for r in pool]
     if name == "mixed":
-        return [i for i, *_ in rank(model, docs, n, random_state=seed)]
+        return [i for i, *_ in rank(model, docs, n, strategy="mixed", random_state=seed)]
     return order(name, model, docs, n, seed)
 
 
