@@ -193,8 +193,21 @@ def main() -> int:
                 results[m][k].append(figures)
                 print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({seconds[-1]:.0f} s)", flush=True)
     print(f"\nmean over {args.seeds} seeds; in brackets: mean difference to random (wins on seeds)")
+    comparison_table(results, base_scores, ks, methods)
+    print(f"time per retrain: {statistics.median(seconds):.0f} s median ({len(seconds)} trainings)")
+    if args.json:
+        args.json.write_text(json.dumps({"base": base_scores, "results": results}, indent=1))
+    return 0
+
+
+def comparison_table(results: dict, base_scores: list[dict], ks: list[int], methods: list[str]) -> dict:
+    """Print each ranking's mean figures per k, with the mean difference to random and its wins on seeds.
+
+    Returns ``{method: {k: {metric: mean difference to random}}}``.
+    """
     print(f"{'k':>4} {'ranking':<12}" + "".join(f"{m:>32}" for m in METRICS))
     print(f"{0:>4} {'base':<12}" + "".join(f"{statistics.mean(b[m] for b in base_scores):>32.3f}" for m in METRICS))
+    differences: dict = {}
     for k in ks:
         for m in methods:
             cells = []
@@ -202,13 +215,11 @@ def main() -> int:
                 mine = [r[metric] for r in results[m][k]]
                 rand = [r[metric] for r in results["random"][k]]
                 diff = statistics.mean(a - b for a, b in zip(mine, rand))
+                differences.setdefault(m, {}).setdefault(k, {})[metric] = diff
                 wins = sum(a > b for a, b in zip(mine, rand))
                 cells.append(f"{statistics.mean(mine):.3f} ({diff:+.4f}, {wins}/{len(mine)})")
             print(f"{k:>4} {m:<12}" + "".join(f"{c:>32}" for c in cells))
-    print(f"time per retrain: {statistics.median(seconds):.0f} s median ({len(seconds)} trainings)")
-    if args.json:
-        args.json.write_text(json.dumps({"base": base_scores, "results": results}, indent=1))
-    return 0
+    return differences
 
 
 def weak_labels(corpus: Corpus, folds: int = 5) -> int:

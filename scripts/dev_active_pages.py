@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_active import METRICS, Trainer, evaluate, run_tasks, shipped, split  # noqa: E402
-from dev_active import order  # noqa: E402
+from dev_active import comparison_table, order  # noqa: E402
 
 from classify.active import rank  # noqa: E402
 from classify.text import prepare  # noqa: E402
@@ -128,20 +128,7 @@ def main() -> int:
         print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({took:.0f} s)", flush=True)
     print(f"\n{len(tasks)} retrains in {time.perf_counter() - started:.0f} s with {args.jobs} processes")
     print(f"mean over {args.seeds} seeds; in brackets: mean difference to random (wins on seeds)")
-    print(f"{'k':>4} {'ranking':<12}" + "".join(f"{m:>32}" for m in METRICS))
-    print(f"{0:>4} {'base':<12}" + "".join(f"{statistics.mean(b[m] for b in base):>32.3f}" for m in METRICS))
-    summary = {}
-    for k in ks:
-        for m in methods:
-            cells = []
-            for metric in METRICS:
-                mine = [r[metric] for r in results[m][k]]
-                rand = [r[metric] for r in results["random"][k]]
-                diff = statistics.mean(a - b for a, b in zip(mine, rand))
-                summary.setdefault(m, {}).setdefault(k, {})[metric] = diff
-                wins = sum(a > b for a, b in zip(mine, rand))
-                cells.append(f"{statistics.mean(mine):.3f} ({diff:+.4f}, {wins}/{len(mine)})")
-            print(f"{k:>4} {m:<12}" + "".join(f"{c:>32}" for c in cells))
+    summary = comparison_table(results, base, ks, methods)
     print("\nscore = mean over k of (event diff + topic diff) to random; ahead = ahead at every k on both")
     for m in args.rankings:
         diffs = summary[m]
