@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_domain import score  # noqa: E402
 
-from classify.active.ranking import pick_diverse, uncertainty  # noqa: E402
+from classify.active.ranking import information_density, pick_diverse, uncertainty  # noqa: E402
 from classify.corpus.reader import Corpus, load_corpus, passage_lines  # noqa: E402
 from classify.model.passages import as_passage, weak_passage_labels  # noqa: E402
 from classify.text import normalize  # noqa: E402
@@ -111,18 +111,6 @@ def cluster_pick(features, info: list[float], n: int, seed: int) -> list[int]:
     return sorted(best.values(), key=lambda j: -info[j])
 
 
-def information_density(features) -> np.ndarray:
-    """Mean cosine similarity of each row to the other rows (Settles & Craven 2008), in [0, 1]."""
-    from sklearn.preprocessing import normalize
-
-    rows = normalize(features)
-    m = rows.shape[0]
-    if m < 2:
-        return np.zeros(m)
-    total = np.asarray(rows @ np.asarray(rows.sum(axis=0)).ravel()).ravel()  # cosine to every row, itself too
-    return np.clip((total - 1.0 * (rows.getnnz(axis=1) > 0)) / (m - 1), 0.0, 1.0)
-
-
 def order(name: str, model, pool_docs, n: int, seed: int = 0) -> list[int]:
     predictions = model.predict_prepared(pool_docs)
     thresholds = model.decision_thresholds()
@@ -130,7 +118,7 @@ def order(name: str, model, pool_docs, n: int, seed: int = 0) -> list[int]:
     info = [s.event if name == "event" else s.score for s in scored]
     features = model.features(pool_docs)
     if name == "density":
-        info = [a * b for a, b in zip(info, information_density(features))]
+        info = [a * b for a, b in zip(info, information_density(features, range(len(pool_docs))))]
     if name == "cluster":
         return cluster_pick(features, info, n, seed)
     ranked = pick_diverse(features, info, n)

@@ -330,10 +330,8 @@ def information_density(features, reference: Sequence[int]) -> np.ndarray:
     own = np.zeros(rows.shape[0])
     own[reference] = 1.0
     self_similarity = own * (rows.getnnz(axis=1) > 0)  # a row in the reference is not like itself
-    others = len(reference) - own
-    with np.errstate(invalid="ignore", divide="ignore"):
-        density = np.where(others > 0, (total - self_similarity) / np.maximum(others, 1), 0.0)
-    return np.clip(density, 0.0, 1.0)
+    others = len(reference) - own  # 0 only for the one row of a one-row reference
+    return np.clip((total - self_similarity) / np.maximum(others, 1), 0.0, 1.0)
 
 
 def pick_dense(
@@ -343,12 +341,8 @@ def pick_dense(
 
     Parameters
     ----------
-    features : sparse matrix or ndarray, shape (m, d)
-        One row per candidate (TF-IDF).
-    scores : sequence of float
-        Informativeness of each candidate.
-    n : int
-        How many to pick.
+    features, scores, n
+        As for :func:`pick_diverse`.
     reference : sequence of int
         Rows of a random sample of the input (:func:`information_density`).
     near_copy : float, default=NEAR_COPY
