@@ -18,7 +18,8 @@ its default ``density`` strategy: informativeness weighed by information density
 (``topics_maybe`` ignored).
 
 Prints a table (mean and standard deviation over seeds, and on how many seeds suggest beat random),
-the base model's figures, the time per retrain (``--jobs`` retrainings at once share the cores, so each
+the base model's figures, suggest's difference to random at each k with a 95% paired bootstrap interval
+over the test articles (whether these test articles can tell the two apart at all), the time per retrain (``--jobs`` retrainings at once share the cores, so each
 takes longer than alone), and writes a PNG learning curve to ``--png`` (under
 /tmp by default; never commit it). Skips with one line when the data is absent. Nothing of the data is
 written anywhere.
@@ -41,7 +42,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_domain import CACHE, load_sets, score  # noqa: E402
 
 from classify.active import rank  # noqa: E402
+from classify.atomic import atomic_write  # noqa: E402
 from classify.corpus.reader import Corpus, LabelledDocument, load_corpus  # noqa: E402
+from classify.evaluate.paired import BootstrapDifference, cell_counts, paired_bootstrap  # noqa: E402
 from classify.text import prepare  # noqa: E402
 from classify.training import prepare_corpus, train  # noqa: E402
 
@@ -114,10 +117,11 @@ def init_worker(corpus_path: str, quick: bool) -> None:
 
 
 def retrain(task: tuple) -> tuple:
-    """``(seed, method, k, figures, seconds)`` of one ``(seed, method, k, added, test)`` task, in a worker."""
+    """``(seed, method, k, figures, seconds, answers)`` of one ``(seed, method, k, added, test)`` task, in a
+    worker; ``answers`` are the retrained model's ``(event types, topics)`` on the test articles."""
     seed, method, k, added, test = task
-    figures = evaluate(_TRAINER(added), test)
-    return seed, method, k, figures, _TRAINER.seconds[-1]
+    answers = answer(_TRAINER(added), test)
+    return seed, method, k, score(test, *answers), _TRAINER.seconds[-1], answers
 
 
 def run_tasks(tasks: list[tuple], jobs: int, corpus_path: Path, quick: bool):
@@ -128,9 +132,38 @@ def run_tasks(tasks: list[tuple], jobs: int, corpus_path: Path, quick: bool):
         yield from workers.map(retrain, tasks)
 
 
-def evaluate(model, test: list[dict]) -> dict[str, float]:
+def answer(model, test: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """The model's event types and topics of the test articles."""
     predictions = model.predict_many([r["text"] for r in test])
-    return score(test, [p.event_type for p in predictions], [p.topics for p in predictions])
+    return [p.event_type for p in predictions], [list(p.topics) for p in predictions]
+
+
+def evaluate(model, test: list[dict]) -> dict[str, float]:
+    return score(test, *answer(model, test))
+
+
+def intervals(tests: list[list[dict]], answers: dict, k: int) -> dict[str, BootstrapDifference]:
+    """Suggest's F1 minus random's at ``k``, averaged over seeds, with a 95% paired bootstrap interval over
+    the test articles (:func:`classify.evaluate.paired.paired_bootstrap`)."""
+    events, topics = [], []
+    for seed, test in enumerate(tests):
+        (events_s, topics_s), (events_r, topics_r) = answers["suggest"][k][seed], answers["random"][k][seed]
+        truth = [r["event_type"] for r in test]
+        classes = sorted(set(truth) | set(events_s) | set(events_r))
+        events.append(tuple(cell_counts(truth, e, "single", classes) for e in (events_s, events_r)))
+        truth, maybe = [r["topics"] for r in test], [r.get("topics_maybe") or [] for r in test]
+        labels = sorted({t for row in [*truth, *topics_s, *topics_r] for t in row})
+        topics.append(tuple(cell_counts(truth, t, "multi", labels, ignore=maybe) for t in (topics_s, topics_r)))
+    return {METRICS[0]: paired_bootstrap(events, "macro"), METRICS[1]: paired_bootstrap(topics, "micro")}
+
+
+def describe(difference: BootstrapDifference) -> str:
+    """``+0.0040 [-0.0120, +0.0190]: cannot tell``."""
+    if not difference.decided:
+        verdict = "cannot tell"
+    else:
+        verdict = "suggest ahead" if difference.low > 0 else "random ahead"
+    return f"{difference.difference:+.4f} [{difference.low:+.4f}, {difference.high:+.4f}]: {verdict}"
 
 
 def plot(results: dict, base: list[dict], ks: list[int], path: Path) -> None:
@@ -153,8 +186,7 @@ def plot(results: dict, base: list[dict], ks: list[int], path: Path) -> None:
         ax.grid(alpha=0.3)
         ax.legend()
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    atomic_write(path, lambda handle: fig.savefig(handle, format="png", dpi=110))
 
 
 def _sd(values: list[float]) -> float:
@@ -188,10 +220,12 @@ def main() -> int:
     base_model = trainer([])
     print(f"base model trained in {trainer.seconds[0]:.0f} s")
     results: dict = {"suggest": {k: [None] * seeds for k in ks}, "random": {k: [None] * seeds for k in ks}}
+    answers: dict = {method: {k: [None] * seeds for k in ks} for method in results}
     base: list[dict] = []
-    tasks, retrains = [], []
+    tasks, retrains, tests = [], [], []
     for seed in range(seeds):
         pool, test = split(sets, seed)
+        tests.append(test)
         base.append(evaluate(base_model, test))
         # Each seed draws its random sample afresh: with one seed for all, the same pool positions
         # would be drawn on every split (the pool lists portal pages first).
@@ -202,11 +236,16 @@ def main() -> int:
     if args.jobs > 1:
         done = run_tasks(tasks, args.jobs, args.corpus, args.quick)
     else:
-        done = ((s, m, k, evaluate(trainer(added), test), None) for s, m, k, added, test in tasks)
-    for seed, method, k, figures, seconds in done:
+        done = (
+            (s, m, k, score(test, *got), None, got)
+            for s, m, k, added, test in tasks
+            for got in [answer(trainer(added), test)]
+        )
+    for seed, method, k, figures, seconds, got in done:
         seconds = trainer.seconds[-1] if seconds is None else seconds
         retrains.append(seconds)
         results[method][k][seed] = figures
+        answers[method][k][seed] = got
         print(
             f"  seed {seed} {method:<7} k={k:<3} "
             + "  ".join(f"{m} {figures[m]:.3f}" for m in METRICS)
@@ -251,10 +290,25 @@ def main() -> int:
         "target (suggest ahead of random at every k, on both metrics, mean over seeds): "
         + ("met" if verdict else "MISSED")
     )
+    print(
+        "\nsuggest - random, mean over seeds [95% paired bootstrap interval over the test articles, "
+        "for these retrained models]:"
+    )
+    differences = {k: intervals(tests, answers, k) for k in ks}
+    for k in ks:
+        print(f"{k:>4}  " + "   ".join(f"{m}: {describe(differences[k][m])}" for m in METRICS))
+    decided = sum(d.decided for k in ks for d in differences[k].values())
+    print(f"the test articles decide {decided} of the {len(ks) * len(METRICS)} differences")
     plot(results, base, ks, args.png)
     print(f"learning curve: {args.png}")
     if args.json:
-        args.json.write_text(json.dumps({"base": base, "results": results, "seconds": trainer.seconds}, indent=1))
+        figures = {
+            "base": base,
+            "results": results,
+            "seconds": {"base": trainer.seconds[0], "retrains": retrains},
+            "intervals": {k: {m: vars(d) for m, d in differences[k].items()} for k in ks},
+        }
+        atomic_write(args.json, lambda out: out.write(json.dumps(figures, indent=1)), mode="w")
     return 0
 
 

@@ -122,7 +122,7 @@ def main() -> int:
     results = {m: {k: [None] * args.seeds for k in ks} for m in methods}
     seconds = []
     started = time.perf_counter()
-    for seed, m, k, figures, took in run_tasks(tasks, args.jobs, args.corpus, args.quick):
+    for seed, m, k, figures, took, _ in run_tasks(tasks, args.jobs, args.corpus, args.quick):
         results[m][k][seeds.index(seed)] = figures
         seconds.append(took)
         print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({took:.0f} s)", flush=True)
