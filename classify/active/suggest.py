@@ -67,6 +67,7 @@ class Suggestions:
     records : list of dict
         One per suggested article, in the order picked: ``rank``, ``id``, ``source``, ``title``,
         ``text``, ``picked_by`` (``"density"``, ``"uncertainty"`` or ``"random"``), ``why``, ``informativeness``,
+        ``density`` (the mean similarity to the articles read, for a ``"density"`` pick; else None),
         ``prediction`` (the record ``classify label`` writes, without ``id``/``source``) and ``input``
         (the input record's other fields, or None).
     candidates : int
@@ -328,6 +329,7 @@ def suggest(
                 "picked_by": how,
                 "why": why(u, thresholds, how, density),
                 "informativeness": round(score, 4),
+                "density": None if density is None else round(density, 4),
                 "prediction": prediction.to_dict(),
                 "input": doc.extra or None,
             }

@@ -86,7 +86,7 @@ def _in_order(documents, model) -> list[dict]:
                     "source": doc.source,
                     "title": title,
                     "text": text,
-                    "why": why(u, thresholds, doc.extra.get("picked_by"), _density(doc.extra.get("why"))),
+                    "why": why(u, thresholds, doc.extra.get("picked_by"), _density(doc.extra)),
                     "informativeness": round(u.score, 4),
                     "prediction": prediction.to_dict(),
                 }
@@ -110,7 +110,14 @@ def _in_order(documents, model) -> list[dict]:
     return records
 
 
-def _density(reason) -> float | None:
-    """The similarity to the input ``suggest`` named in a suggested article's reason, if any."""
+def _density(record: dict) -> float | None:
+    """A suggested article's similarity to the input ``suggest`` read, if it was picked by density.
+
+    Files written before ``suggest`` had a ``density`` field name it only at the end of ``why``.
+    """
+    density = record.get("density")
+    if isinstance(density, (int, float)) and not isinstance(density, bool):
+        return float(density)
+    reason = record.get("why")
     found = _SIMILARITY.search(reason) if isinstance(reason, str) else None
     return float(found.group(1)) if found else None

@@ -167,12 +167,24 @@ def test_a_suggested_set_keeps_its_order_and_a_queue_survives_a_restart(base_mod
         assert (status["reviewed"], status["item"]["index"], status["corrections"]) == (1, 1, 1)
 
 
-@pytest.mark.parametrize("strategy", ["density", "mixed"])
-def test_a_suggested_set_keeps_how_each_article_was_picked_in_its_reason(client, base_model, tmp_path, strategy):
+@pytest.mark.parametrize(
+    ("strategy", "rewrite"), [("density", None), ("density", "older file"), ("density", "short why"), ("mixed", None)]
+)
+def test_a_suggested_set_keeps_how_each_article_was_picked_in_its_reason(
+    client, base_model, tmp_path, strategy, rewrite
+):
     _, model = base_model
     suggested = tmp_path / "to_label.jsonl"
     source = write_articles(tmp_path / "moi.jsonl", ARTICLES)
     picked = classify.suggest([str(source)], n=3, model=model, strategy=strategy, output=str(suggested))
+    if rewrite:
+        lines = [json.loads(line) for line in suggested.read_text(encoding="utf-8").splitlines()]
+        for line in lines:
+            if rewrite == "older file":  # written before suggest had a density field
+                assert line.pop("density") is not None
+            else:  # the reason cut short (by hand, or by a tool): the field still gives the similarity
+                line["why"] = line["why"].split("; mean similarity")[0]
+        suggested.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     queue = _queue(client, suggested)
     reasons = []
     for index in range(len(picked)):
