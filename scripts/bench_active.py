@@ -19,10 +19,10 @@ its default ``density`` strategy: informativeness weighed by information density
 
 Prints a table (mean and standard deviation over seeds, and on how many seeds suggest beat random),
 the base model's figures, suggest's difference to random at each k with a 95% paired bootstrap interval
-over the test articles (whether these test articles can tell the two apart at all), the time per retrain (``--jobs`` retrainings at once share the cores, so each
-takes longer than alone), and writes a PNG learning curve to ``--png`` (under
-/tmp by default; never commit it). Skips with one line when the data is absent. Nothing of the data is
-written anywhere.
+over the test articles (can these test articles tell the two apart at all?), the time per retrain
+(``--jobs`` retrainings at once share the cores, so each takes longer than alone), and writes a PNG
+learning curve to ``--png`` (under /tmp by default; never commit it). Skips with one line when the data
+is absent. Nothing of the data is written anywhere.
 """
 
 from __future__ import annotations
@@ -142,12 +142,18 @@ def evaluate(model, test: list[dict]) -> dict[str, float]:
     return score(test, *answer(model, test))
 
 
-def intervals(tests: list[list[dict]], answers: dict, k: int) -> dict[str, BootstrapDifference]:
-    """Suggest's F1 minus random's at ``k``, averaged over seeds, with a 95% paired bootstrap interval over
-    the test articles (:func:`classify.evaluate.paired.paired_bootstrap`)."""
+def intervals(
+    tests: list[list[dict]], answers: dict, k: int, arm: str = "suggest", against: str = "random"
+) -> dict[str, BootstrapDifference]:
+    """``arm``'s F1 minus ``against``'s at ``k``, averaged over seeds, with a 95% paired bootstrap interval
+    over the test articles (:func:`classify.evaluate.paired.paired_bootstrap`).
+
+    ``answers[method][k][i]`` are the ``(event types, topics)`` the model retrained for that method gave
+    on ``tests[i]``.
+    """
     events, topics = [], []
     for seed, test in enumerate(tests):
-        (events_s, topics_s), (events_r, topics_r) = answers["suggest"][k][seed], answers["random"][k][seed]
+        (events_s, topics_s), (events_r, topics_r) = answers[arm][k][seed], answers[against][k][seed]
         truth = [r["event_type"] for r in test]
         classes = sorted(set(truth) | set(events_s) | set(events_r))
         events.append(tuple(cell_counts(truth, e, "single", classes) for e in (events_s, events_r)))
@@ -157,12 +163,12 @@ def intervals(tests: list[list[dict]], answers: dict, k: int) -> dict[str, Boots
     return {METRICS[0]: paired_bootstrap(events, "macro"), METRICS[1]: paired_bootstrap(topics, "micro")}
 
 
-def describe(difference: BootstrapDifference) -> str:
+def describe(difference: BootstrapDifference, arm: str = "suggest", against: str = "random") -> str:
     """``+0.0040 [-0.0120, +0.0190]: cannot tell``."""
     if not difference.decided:
         verdict = "cannot tell"
     else:
-        verdict = "suggest ahead" if difference.low > 0 else "random ahead"
+        verdict = f"{arm} ahead" if difference.low > 0 else f"{against} ahead"
     return f"{difference.difference:+.4f} [{difference.low:+.4f}, {difference.high:+.4f}]: {verdict}"
 
 

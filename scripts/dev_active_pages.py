@@ -17,7 +17,8 @@ is trained once on the shipped corpus; each ranking's first k pool pages (``mixe
 own :func:`classify.active.rank`; the others are :func:`dev_active.order`), or k at random, are added
 with their labels, the model is retrained and scored on the test half. Retrainings run in ``--jobs``
 processes. Prints, per k and ranking, the mean over seeds, the mean difference to random and on how
-many seeds the ranking beat random.
+many seeds the ranking beat random, then that difference with a 95% paired bootstrap interval over the
+test pages (whether they can tell the ranking from random at all).
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_active import METRICS, Trainer, evaluate, run_tasks, shipped, split  # noqa: E402
+from bench_active import METRICS, Trainer, describe, evaluate, intervals, run_tasks, shipped, split  # noqa: E402
 from dev_active import comparison_table, order  # noqa: E402
 
 from classify.active import rank  # noqa: E402
+from classify.atomic import atomic_write  # noqa: E402
 from classify.text import prepare  # noqa: E402
 
 RANKINGS = ("uncertainty", "mixed", "density", "cluster")
@@ -120,10 +122,12 @@ def main() -> int:
                 picks = ranked(m, base_model, pool, k, seed) if m == "cluster" else orders[m]
                 tasks.append((seed, m, k, [pool[i] for i in picks[:k]], test))
     results = {m: {k: [None] * args.seeds for k in ks} for m in methods}
+    answers = {m: {k: [None] * args.seeds for k in ks} for m in methods}
     seconds = []
     started = time.perf_counter()
-    for seed, m, k, figures, took, _ in run_tasks(tasks, args.jobs, args.corpus, args.quick):
+    for seed, m, k, figures, took, got in run_tasks(tasks, args.jobs, args.corpus, args.quick):
         results[m][k][seeds.index(seed)] = figures
+        answers[m][k][seeds.index(seed)] = got
         seconds.append(took)
         print(f"  seed {seed} {m:<11} k={k:<3} " + _fmt(figures) + f"  ({took:.0f} s)", flush=True)
     print(f"\n{len(tasks)} retrains in {time.perf_counter() - started:.0f} s with {args.jobs} processes")
@@ -135,9 +139,16 @@ def main() -> int:
         score = statistics.mean(sum(diffs[k].values()) for k in ks)
         ahead = all(d > 0 for k in ks for d in diffs[k].values())
         print(f"  {m:<12} score {score:+.4f}  ahead everywhere: {'yes' if ahead else 'no'}")
+    print("\ndifference to random, mean over seeds [95% paired bootstrap interval over the test articles]:")
+    tests = [split(sets, seed)[1] for seed in seeds]
+    for m in args.rankings:
+        for k in ks:
+            differences = intervals(tests, answers, k, arm=m)
+            print(f"  {m:<12} k={k:<3} " + "   ".join(f"{n}: {describe(d, m)}" for n, d in differences.items()))
     print(f"time per retrain: {statistics.median(seconds):.0f} s median ({len(seconds)} retrains, {args.jobs} at once)")
     if args.json:
-        args.json.write_text(json.dumps({"base": base, "results": results}, indent=1))
+        figures = json.dumps({"base": base, "results": results}, indent=1)
+        atomic_write(args.json, lambda out: out.write(figures), mode="w")
     return 0
 
 
