@@ -153,16 +153,21 @@ def test_the_command_writes_jsonl_atomically_and_never_over_an_input(pool, tmp_p
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == ["tham-lam-viec", "tong-ket"]
     assert set(records[0]) == {
-        *("rank", "id", "source", "title", "text", "picked_by", "why", "informativeness", "prediction", "input")
+        *("rank", "id", "source", "title", "text", "picked_by", "why", "informativeness", "density"),
+        *("prediction", "input"),
     }
-    assert [r["picked_by"] for r in records] == ["uncertainty", "uncertainty"]
+    assert [(r["picked_by"], r["density"]) for r in records] == [("uncertainty", None), ("uncertainty", None)]
     assert "suggested 2 of 3 articles" in done.stderr
     for strategy, picked_by in ((None, ["density", "density"]), ("mixed", ["uncertainty", "random"])):
         other = tmp_path / "other.jsonl"
         command = classify_cli("suggest", str(pool), "-n", "2", "-o", str(other), "--seed", "7")
         done = subprocess.run(command + (["--strategy", strategy] if strategy else []), text=True)
         assert done.returncode == 0
-        assert [json.loads(line)["picked_by"] for line in other.read_text(encoding="utf-8").splitlines()] == picked_by
+        written = [json.loads(line) for line in other.read_text(encoding="utf-8").splitlines()]
+        assert [r["picked_by"] for r in written] == picked_by
+        for r in written:  # a density pick's similarity is a field, and the one its reason names
+            named = f"mean similarity to the articles read {r['density']:.2f}" if r["density"] is not None else None
+            assert (r["picked_by"] == "density") == (named is not None) and (named is None or r["why"].endswith(named))
         other.unlink()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
     # An existing output (another run's) is kept unless --force; the input itself, never.
