@@ -61,6 +61,11 @@ def test_intervals_pair_suggest_with_random_on_each_seed():
     assert topics.high < 0 and bench.describe(topics).endswith(": random ahead")
     answers["suggest"][40], answers["random"][40] = answers["random"][40], answers["suggest"][40]
     assert bench.describe(bench.intervals(tests, answers, 40)["topic micro-F1"]).endswith(": suggest ahead")
+    # scripts/dev_active_pages.py names each ranking against random the same way.
+    density = bench.intervals(tests, {"density": answers["suggest"], "random": answers["random"]}, 40, arm="density")
+    assert density == bench.intervals(tests, answers, 40)
+    assert bench.describe(density["event macro-F1"], "density").endswith(": random ahead")
+    assert bench.describe(density["topic micro-F1"], "density").endswith(": density ahead")
     # One article apart on each seed, each model missing its own articles: the test articles cannot tell.
     for s, rows in enumerate(tests):
         answers["suggest"][40][s] = _answers(rows, set(range(10)), set(range(7)))
