@@ -1,23 +1,12 @@
 """scripts/bench_active.py says whether its test articles can tell suggest from random at all."""
 
-import importlib.util
 import random
-import sys
-from pathlib import Path
 
 import pytest
+from script_loader import load_script
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 EVENTS = ["annual_review", "anniversary", "official_visit", "other"]
 TOPICS = ["post_telecom", "it_egov", "digital_transformation", "press_publishing", "broadcasting", "infosec"]
-
-
-def _script():
-    sys.path.insert(0, str(SCRIPTS))
-    spec = importlib.util.spec_from_file_location("bench_active", SCRIPTS / "bench_active.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _test_half(seed: int, n: int = 100) -> list[dict]:
@@ -44,7 +33,7 @@ def _answers(rows: list[dict], wrong_events: set[int], wrong_topics: set[int], m
 
 
 def test_intervals_pair_suggest_with_random_on_each_seed():
-    bench = _script()
+    bench = load_script("bench_active")
     tests = [_test_half(seed) for seed in range(3)]
     answers = {"suggest": {40: []}, "random": {40: []}}
     for rows in tests:

@@ -1,19 +1,9 @@
 """scripts/dev_active_pages.py keeps its development pages apart from the benchmark's."""
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-
-
-def _script():
-    sys.path.insert(0, str(SCRIPTS))
-    spec = importlib.util.spec_from_file_location("dev_active_pages", SCRIPTS / "dev_active_pages.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from script_loader import load_script
 
 
 def _jsonl(path: Path, rows: list[dict]) -> Path:
@@ -34,7 +24,7 @@ def test_a_benchmark_page_is_refused_and_a_page_read_twice_counts_once(tmp_path,
             dict(page, id="rev-003", url="https://bao.vn/a/"),  # the same page again
         ],
     )
-    sets = _script().load_pages([pages], shared)
+    sets = load_script("dev_active_pages").load_pages([pages], shared)
     assert [r["id"] for r in sets["rev"]] == ["rev-002"]
     assert sets["rev"][0]["topics_maybe"] == ["press_publishing"]
     assert "1 pages from 1 files; 1 refused as benchmark pages" in capsys.readouterr().out
