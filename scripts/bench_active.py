@@ -119,9 +119,7 @@ def init_worker(corpus_path: str, quick: bool) -> None:
 def retrain(task: tuple) -> tuple:
     """``(seed, method, k, figures, seconds, answers)`` of one ``(seed, method, k, added, test)`` task, in a
     worker; ``answers`` are the retrained model's ``(event types, topics)`` on the test articles."""
-    seed, method, k, added, test = task
-    answers = answer(_TRAINER(added), test)
-    return seed, method, k, score(test, *answers), _TRAINER.seconds[-1], answers
+    return _retrain_here(_TRAINER, task)
 
 
 def run_tasks(tasks: list[tuple], jobs: int, corpus_path: Path, quick: bool):
@@ -153,13 +151,13 @@ def intervals(
     """
     events, topics = [], []
     for seed, test in enumerate(tests):
-        (events_s, topics_s), (events_r, topics_r) = answers[arm][k][seed], answers[against][k][seed]
+        (events_a, topics_a), (events_b, topics_b) = answers[arm][k][seed], answers[against][k][seed]
         truth = [r["event_type"] for r in test]
-        classes = sorted(set(truth) | set(events_s) | set(events_r))
-        events.append(tuple(cell_counts(truth, e, "single", classes) for e in (events_s, events_r)))
+        classes = sorted(set(truth) | set(events_a) | set(events_b))
+        events.append(tuple(cell_counts(truth, e, "single", classes) for e in (events_a, events_b)))
         truth, maybe = [r["topics"] for r in test], [r.get("topics_maybe") or [] for r in test]
-        labels = sorted({t for row in [*truth, *topics_s, *topics_r] for t in row})
-        topics.append(tuple(cell_counts(truth, t, "multi", labels, ignore=maybe) for t in (topics_s, topics_r)))
+        labels = sorted({t for row in [*truth, *topics_a, *topics_b] for t in row})
+        topics.append(tuple(cell_counts(truth, t, "multi", labels, ignore=maybe) for t in (topics_a, topics_b)))
     return {METRICS[0]: paired_bootstrap(events, "macro"), METRICS[1]: paired_bootstrap(topics, "micro")}
 
 
@@ -193,6 +191,13 @@ def plot(results: dict, base: list[dict], ks: list[int], path: Path) -> None:
         ax.legend()
     fig.tight_layout()
     atomic_write(path, lambda handle: fig.savefig(handle, format="png", dpi=110))
+
+
+def _retrain_here(trainer: Trainer, task: tuple) -> tuple:
+    """:func:`retrain` in this process, with ``trainer``."""
+    seed, method, k, added, test = task
+    answers = answer(trainer(added), test)
+    return seed, method, k, score(test, *answers), trainer.seconds[-1], answers
 
 
 def _sd(values: list[float]) -> float:
@@ -242,13 +247,8 @@ def main() -> int:
     if args.jobs > 1:
         done = run_tasks(tasks, args.jobs, args.corpus, args.quick)
     else:
-        done = (
-            (s, m, k, score(test, *got), None, got)
-            for s, m, k, added, test in tasks
-            for got in [answer(trainer(added), test)]
-        )
+        done = map(lambda task: _retrain_here(trainer, task), tasks)
     for seed, method, k, figures, seconds, got in done:
-        seconds = trainer.seconds[-1] if seconds is None else seconds
         retrains.append(seconds)
         results[method][k][seed] = figures
         answers[method][k][seed] = got
