@@ -59,6 +59,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from bench_domain import score  # noqa: E402
 
 from classify.active.ranking import information_density, pick_diverse, uncertainty  # noqa: E402
+from classify.atomic import atomic_write  # noqa: E402
 from classify.corpus.reader import Corpus, load_corpus, passage_lines  # noqa: E402
 from classify.model.passages import as_passage, weak_passage_labels  # noqa: E402
 from classify.text import normalize  # noqa: E402
@@ -184,7 +185,8 @@ def main() -> int:
     comparison_table(results, base_scores, ks, methods)
     print(f"time per retrain: {statistics.median(seconds):.0f} s median ({len(seconds)} trainings)")
     if args.json:
-        args.json.write_text(json.dumps({"base": base_scores, "results": results}, indent=1))
+        figures = json.dumps({"base": base_scores, "results": results}, indent=1)
+        atomic_write(args.json, lambda out: out.write(figures), mode="w")
     return 0
 
 

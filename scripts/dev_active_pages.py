@@ -108,10 +108,11 @@ def main() -> int:
     base_model = trainer([])
     print(f"base model trained in {trainer.seconds[0]:.0f} s", flush=True)
     methods = [*args.rankings, "random"]
-    tasks, base = [], []
+    tasks, base, tests = [], [], []
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     for seed in seeds:
         pool, test = split(sets, seed)
+        tests.append(test)
         base.append(evaluate(base_model, test))
         print(f"seed {seed}: pool {len(pool)}, test {len(test)}; base " + _fmt(base[-1]), flush=True)
         orders = {m: ranked(m, base_model, pool, max(ks), seed) for m in args.rankings if m != "cluster"}
@@ -140,7 +141,6 @@ def main() -> int:
         ahead = all(d > 0 for k in ks for d in diffs[k].values())
         print(f"  {m:<12} score {score:+.4f}  ahead everywhere: {'yes' if ahead else 'no'}")
     print("\ndifference to random, mean over seeds [95% paired bootstrap interval over the test articles]:")
-    tests = [split(sets, seed)[1] for seed in seeds]
     for m in args.rankings:
         for k in ks:
             differences = intervals(tests, answers, k, arm=m)
